@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from .models import HomePage, Organisation, Participation, Programme, Region, Source
+
+
+class TranslationStatusMixin:
+    """A list column: each language, marked complete or listing what is missing."""
+
+    @admin.display(description=_("languages"))
+    def translation_status(self, obj):
+        missing = obj.missing_translations()
+        return format_html_join(
+            " ",
+            '<span class="translation-status translation-status--{}" title="{}">{} {}</span>',
+            (
+                (
+                    "missing" if missing[code] else "complete",
+                    ", ".join(missing[code]) if missing[code] else _("complete"),
+                    code.upper(),
+                    "✗" if missing[code] else "✓",
+                )
+                for code, _name in settings.LANGUAGES
+            ),
+        )
+
+
+class ParticipationInline(TranslationTabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "note", "display_order"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 0
+    fields = ["title", "url", "language", "checked_on", "display_order"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+    list_display = ["name", "acronym", "is_published", "translation_status", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["is_published", "stage", "beneficiary_regions"]
+    search_fields = [
+        "acronym",
+        *(f"name_{code}" for code, _name in settings.LANGUAGES),
+        *(f"summary_{code}" for code, _name in settings.LANGUAGES),
+    ]
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ["beneficiary_regions"]
+    inlines = [ParticipationInline, SourceInline]
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "summary", "description"]}),
+        (
+            _("Key facts"),
+            {
+                "fields": [
+                    ("start_year", "end_year"),
+                    ("budget_amount", "budget_currency"),
+                    "stage",
+                    "stated_country_count",
+                    "beneficiary_countries",
+                    "facts_note",
+                    "website",
+                ]
+            },
+        ),
+        (_("Beneficiary regions"), {"fields": ["beneficiary_regions"]}),
+        (_("Publication"), {"fields": ["is_published", "display_order"]}),
+    ]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+    list_display = ["name", "acronym", "kind", "translation_status"]
+    list_filter = ["kind"]
+    search_fields = [
+        *(f"name_{code}" for code, _name in settings.LANGUAGES),
+        *(f"acronym_{code}" for code, _name in settings.LANGUAGES),
+    ]
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ["name", "acronym", "slug", "kind", "website", "description"]
+
+
+@admin.register(Region)
+class RegionAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+    list_display = ["name", "translation_status", "display_order"]
+    list_editable = ["display_order"]
+    search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(HomePage)
+class HomePageAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+    list_display = ["title", "translation_status"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not HomePage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

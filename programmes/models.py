@@ -1,0 +1,517 @@
+import unicodedata
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+
+def website_host(url):
+    """example.org for https://www.example.org/page: a link text people can read."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def sort_key(text):
+    """Sort Équateur with the Es, not after Z: compare without accents or case."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def per_language_unique(field_name, model_name):
+    """One unique constraint per language on a translated field (e.g. slug_fr).
+
+    Built from settings.LANGUAGES so that adding a language only needs a
+    migration. Empty translations are stored as NULL, which never collides.
+    """
+    return [
+        models.UniqueConstraint(
+            fields=[build_localized_fieldname(field_name, code)],
+            name=f"{model_name}_{field_name}_{code}_unique",
+        )
+        for code in language_codes()
+    ]
+
+
+class TranslatableModel(models.Model):
+    """Translation completeness and fallback language for modeltranslation models."""
+
+    # Translated fields every language needs before a record counts as complete.
+    completeness_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def missing_translations(self):
+        """{language code: [translated fields with no text in that language]}.
+
+        A field is missing when it is required for completeness, or when another
+        language has text for it (an optional note written in one language only).
+        """
+        field_names = translator.get_options_for_model(type(self)).get_field_names()
+        values = {
+            name: {
+                code: getattr(self, build_localized_fieldname(name, code)) or ""
+                for code in language_codes()
+            }
+            for name in field_names
+        }
+        return {
+            code: [
+                name
+                for name in field_names
+                if not values[name][code]
+                and (name in self.completeness_fields or any(values[name].values()))
+            ]
+            for code in language_codes()
+        }
+
+    def complete_languages(self):
+        return [code for code, missing in self.missing_translations().items() if not missing]
+
+    def language_of(self, field_name):
+        """The language the active-language value of `field_name` is really in.
+
+        When a field is empty in the active language, modeltranslation falls back
+        to another language; templates use this to mark that text with `lang`.
+        """
+        for code in resolution_order(get_language()):
+            if getattr(self, build_localized_fieldname(field_name, code), None):
+                return code
+        return get_language()
+
+
+class Region(TranslatableModel):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        help_text=_("Last part of the page address, e.g. latin-america."),
+    )
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"), default=0, help_text=_("Lower numbers come first.")
+    )
+
+    completeness_fields = ("name", "slug")
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = per_language_unique("slug", "region")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:region_detail", kwargs={"slug": self.slug})
+
+
+class OrganisationKind(models.TextChoices):
+    INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental organisation")
+    REGIONAL_ORGANISATION = "regional", _("regional organisation")
+    POLICE_COOPERATION = "police", _("regional police cooperation body")
+    GOVERNMENT = "government", _("government")
+    NGO = "ngo", _("non-governmental organisation")
+
+
+class Organisation(TranslatableModel):
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(
+        _("acronym"),
+        max_length=30,
+        blank=True,
+        help_text=_("As used in this language, e.g. ONUDC in French, UNODC in English."),
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Last part of the page address.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
+    website = models.URLField(_("official website"), blank=True)
+    description = models.TextField(
+        _("short description"),
+        blank=True,
+        help_text=_("One or two sentences. Separate paragraphs with a blank line."),
+    )
+
+    completeness_fields = ("name", "slug", "description")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = per_language_unique("slug", "organisation")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self):
+        names = [build_localized_fieldname("name", code) for code in language_codes()]
+        if not any(getattr(self, name) for name in names):
+            raise ValidationError(
+                {names[0]: _("Give the organisation's name in at least one language.")}
+            )
+
+    def get_absolute_url(self):
+        return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    @property
+    def website_host(self):
+        return website_host(self.website)
+
+
+class ProgrammeStage(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ONGOING = "ongoing", _("ongoing")
+    COMPLETED = "completed", _("completed")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", _("euro (EUR)")
+    USD = "USD", _("US dollar (USD)")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_related(self):
+        return self.prefetch_related(
+            "beneficiary_regions",
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation"),
+            ),
+        )
+
+    def for_region(self, region):
+        return self.filter(beneficiary_regions=region)
+
+
+class Programme(TranslatableModel):
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(
+        _("acronym"), max_length=30, blank=True, help_text=_("The same in every language.")
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Last part of the page address.")
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        help_text=_("One or two sentences, shown on cards and to search engines."),
+    )
+    description = models.TextField(
+        _("description"),
+        help_text=_("The full text. Separate paragraphs with a blank line."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_currency = models.CharField(
+        _("budget currency"), max_length=3, choices=Currency, blank=True
+    )
+    stage = models.CharField(
+        _("programme status"),
+        max_length=20,
+        choices=ProgrammeStage,
+        blank=True,
+        help_text=_("Leave empty when no source states it."),
+    )
+    stated_country_count = models.PositiveSmallIntegerField(
+        _("number of beneficiary countries"),
+        null=True,
+        blank=True,
+        help_text=_("As stated by the source, even when the list below is partial."),
+    )
+    beneficiary_countries = CountryField(
+        _("beneficiary countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("The countries named by a source. Names come in every language."),
+    )
+    facts_note = models.TextField(
+        _("note on the key facts"),
+        blank=True,
+        help_text=_("Where sources differ or a list is partial, say so here."),
+    )
+    beneficiary_regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("beneficiary regions"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="Participation",
+        related_name="programmes",
+        verbose_name=_("organisations"),
+    )
+    website = models.URLField(
+        _("official website"), blank=True, help_text=_("The page in this language.")
+    )
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"), default=0, help_text=_("Lower numbers come first.")
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published programmes are public.")
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    completeness_fields = ("name", "slug", "summary", "description")
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="programme_end_after_start",
+                violation_error_message=_("The end year cannot be before the start year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True, budget_currency="")
+                | (Q(budget_amount__isnull=False) & ~Q(budget_currency="")),
+                name="programme_budget_has_currency",
+                violation_error_message=_("Give the budget and its currency together."),
+            ),
+            *per_language_unique("slug", "programme"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", kwargs={"slug": self.slug})
+
+    @property
+    def title(self):
+        """The name followed by the acronym, unless the name already holds it."""
+        if self.acronym and self.acronym.lower() not in self.name.lower():
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    @property
+    def partners(self):
+        return [p for p in self.participations.all() if p.role != Participation.Role.FUNDER]
+
+    @property
+    def funders(self):
+        return [p for p in self.participations.all() if p.role == Participation.Role.FUNDER]
+
+    @property
+    def website_host(self):
+        return website_host(self.website)
+
+    @property
+    def language_of_website(self):
+        return self.language_of("website")
+
+    def countries_by_name(self):
+        return sorted(self.beneficiary_countries, key=lambda country: sort_key(country.name))
+
+    def budget_display(self):
+        if self.budget_amount is None:
+            return ""
+        amount = formats.number_format(
+            self.budget_amount.normalize(), use_l10n=True, force_grouping=True
+        )
+        return pgettext("amount with currency code", "%(currency)s %(amount)s") % {
+            "currency": self.budget_currency,
+            "amount": amount,
+        }
+
+    def period_display(self):
+        if self.start_year and self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return pgettext("since a year", "since %(year)s") % {"year": self.start_year}
+        return ""
+
+    def has_key_facts(self):
+        return bool(
+            self.start_year
+            or self.budget_amount is not None
+            or self.stage
+            or self.stated_country_count
+            or self.beneficiary_countries
+        )
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def of_published_programmes(self):
+        return self.filter(programme__in=Programme.objects.published())
+
+
+class Participation(TranslatableModel):
+    """An organisation's role in a programme: lead, implementing partner, partner or funder."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead organisation")
+        IMPLEMENTING = "implementing", _("implementing organisation")
+        PARTNER = "partner", _("partner")
+        FUNDER = "funder", _("funder")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("programme"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “through the EU Cocaine Route Programme”."),
+    )
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "role"],
+                name="participation_unique_role",
+                violation_error_message=_(
+                    "This organisation already has this role in this programme."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name}: {self.get_role_display()}"
+
+
+class Source(models.Model):
+    """A published page that supports a programme's facts.
+
+    The title is kept as the cited page gives it, in that page's language,
+    so it is not translated.
+    """
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="sources",
+        verbose_name=_("programme"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty for a document with no public address."),
+    )
+    language = models.CharField(
+        _("language of the page"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+    )
+    checked_on = models.DateField(
+        _("date checked"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last read the page and confirmed the facts."),
+    )
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+
+class HomePage(TranslatableModel):
+    """The landing text shown above the programme cards. There is only one."""
+
+    title = models.CharField(_("page title"), max_length=200)
+    heading = models.CharField(_("heading"), max_length=300)
+    introduction = models.TextField(
+        _("introduction"), help_text=_("Separate paragraphs with a blank line.")
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One sentence, shown to search engines."),
+    )
+
+    completeness_fields = ("title", "heading", "introduction", "summary")
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home page")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="homepage_single_row")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The landing text, or None before any content was loaded."""
+        return cls.objects.filter(pk=1).first()
+
+
+class LoadedRecord(models.Model):
+    """What load_content last wrote for one record of the content file.
+
+    Two fingerprints tell apart "the file changed" (update the record) from
+    "an editor changed the record" (keep the editor's version).
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    source_fingerprint = models.CharField(_("fingerprint of the file's values"), max_length=64)
+    object_fingerprint = models.CharField(
+        _("fingerprint of the record after loading"), max_length=64
+    )
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("loaded content record")
+        verbose_name_plural = _("loaded content records")
+
+    def __str__(self):
+        return self.key

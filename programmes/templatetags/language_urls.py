@@ -1,0 +1,80 @@
+"""Links between the language versions of a page, and lang marks for fallbacks."""
+
+from django import template
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def alternate_url(context, language_code, obj=None, absolute=False):
+    """The address of this page in `language_code`.
+
+    Objects are re-reversed in the target language, because their slug differs
+    per language (translate_url would keep the current slug). Other pages go
+    through the resolver; a page that does not resolve (a 404) leads to the
+    target language's home page.
+    """
+    request = context["request"]
+    if language_code == "x-default":
+        # The home page's x-default is the language-negotiating root "/";
+        # other pages default to the site's default language.
+        if request.resolver_match and request.resolver_match.url_name == "home":
+            return request.build_absolute_uri("/") if absolute else "/"
+        language_code = settings.LANGUAGE_CODE
+    if obj is not None and hasattr(obj, "get_absolute_url"):
+        with translation.override(language_code):
+            path = obj.get_absolute_url()
+    else:
+        path = _translated_path(request.path, language_code)
+    page = request.GET.get("page")
+    if page and page.isdigit() and page != "1":
+        path = f"{path}?page={page}"
+    return request.build_absolute_uri(path) if absolute else path
+
+
+def _translated_path(path, language_code):
+    # Resolve in the page's own language, reverse in the target one.
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    with translation.override(language_code):
+        if match is None:
+            return reverse("home")
+        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+
+
+@register.simple_tag
+def other_languages():
+    """The site's languages other than the active one: [(code, local name)]."""
+    current = translation.get_language()
+    return [
+        (code, translation.get_language_info(code)["name_local"])
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]
+
+
+@register.filter
+def lang_attr(obj, field_name):
+    """` lang="xx"` when the shown value of `field_name` is another language's.
+
+    Usage: <p{{ programme|lang_attr:"summary" }}>{{ programme.summary }}</p>
+    """
+    code = obj.language_of(field_name)
+    if code == translation.get_language():
+        return ""
+    return format_html(' lang="{}"', code)
+
+
+@register.filter
+def lang_if_other(code):
+    """` lang="xx"` when `code` differs from the active language."""
+    if not code or code == translation.get_language():
+        return ""
+    return format_html(' lang="{}"', code)
+
