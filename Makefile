@@ -1,0 +1,71 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+WORKERS ?= 3
+
+.DEFAULT_GOAL := help
+.PHONY: help run dev test check lint format messages compilemessages setup install install-dev clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	@echo "==> Installing the site's dependencies"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	@echo "==> Installing the test dependencies"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+compilemessages: $(VENV)/.installed ## Compile the translation catalogues (.po -> .mo)
+	@echo "==> Compiling translation catalogues"
+	$(MANAGE) compile_catalogues
+
+setup: install compilemessages
+	@echo "==> Applying database migrations"
+	$(MANAGE) migrate --no-input
+	@echo "==> Loading the programmes' content"
+	$(MANAGE) load_content
+
+run: setup ## Install, migrate, load the content and serve the site on 127.0.0.1:$(PORT)
+	@echo "==> Collecting static files"
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	@echo "==> Serving http://127.0.0.1:$(PORT)/ (DEBUG off). Stop with Ctrl+C."
+	DJANGO_DEBUG=0 $(BIN)/gunicorn interpol_drugs.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $(WORKERS) --no-control-socket --access-logfile -
+
+dev: setup ## The same with Django's development server and DEBUG on
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev compilemessages ## Install the test dependencies and run every test
+	@echo "==> Running the tests"
+	$(BIN)/pytest
+
+check: $(VENV)/.installed-dev ## Lint, Django's checks and missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev ## Format the Python code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(VENV)/.installed ## Update locale/fr/LC_MESSAGES/django.po from the code
+	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=node_modules
+
+clean: ## Remove the virtual environment and the local data (database, uploads)
+	rm -rf $(VENV) var

@@ -1,0 +1,21 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def test_storage(settings, tmp_path):
+    # Manifest storage needs collectstatic; tests use plain storage and a
+    # throwaway media folder.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+
+
+@pytest.fixture
+def content(db):
+    """The site's real source content, as `make run` loads it."""
+    call_command("load_content", verbosity=0)

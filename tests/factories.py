@@ -1,0 +1,58 @@
+"""Bilingual test objects with unique slugs."""
+
+from itertools import count
+
+from programmes.models import Organisation, Participation, Programme, Region
+
+_numbers = count(1)
+
+
+def make_region(**overrides):
+    number = next(_numbers)
+    values = {
+        "name_fr": f"Région {number}",
+        "name_en": f"Region {number}",
+        "slug_fr": f"region-fr-{number}",
+        "slug_en": f"region-en-{number}",
+    }
+    return Region.objects.create(**(values | overrides))
+
+
+def make_organisation(**overrides):
+    number = next(_numbers)
+    values = {
+        "name_fr": f"Organisation {number}",
+        "name_en": f"Organisation {number} (en)",
+        "acronym_fr": f"ORG{number}",
+        "acronym_en": f"ORG{number}",
+        "slug_fr": f"organisation-fr-{number}",
+        "slug_en": f"organisation-en-{number}",
+        "kind": "intergovernmental",
+        "description_fr": "Une organisation.",
+        "description_en": "An organisation.",
+    }
+    return Organisation.objects.create(**(values | overrides))
+
+
+def make_programme(**overrides):
+    number = next(_numbers)
+    values = {
+        "name_fr": f"Programme {number}",
+        "name_en": f"Programme {number} (en)",
+        "acronym": f"P{number}",
+        "slug_fr": f"programme-fr-{number}",
+        "slug_en": f"programme-en-{number}",
+        "summary_fr": "Un résumé.",
+        "summary_en": "A summary.",
+        "description_fr": "Une description.",
+        "description_en": "A description.",
+        "is_published": True,
+        "display_order": number,
+    }
+    return Programme.objects.create(**(values | overrides))
+
+
+def add_participation(programme, organisation, role="partner", **overrides):
+    return Participation.objects.create(
+        programme=programme, organisation=organisation, role=role, **overrides
+    )
