@@ -232,9 +232,13 @@ class ContentLoader:
 
 
 def describe(error):
-    if hasattr(error, "message_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(str(message) for message in messages)}"
-            for name, messages in error.message_dict.items()
-        )
-    return " ".join(str(message) for message in error.messages)
+    if not hasattr(error, "message_dict"):
+        return " ".join(str(message) for message in error.messages)
+    errors = error.message_dict
+    # modeltranslation repeats a language field's error on the base field
+    # (slug_fr and slug): name only the field the file sets.
+    return "; ".join(
+        f"{name}: {' '.join(str(message) for message in messages)}"
+        for name, messages in errors.items()
+        if not any(other.startswith(f"{name}_") for other in errors)
+    )

@@ -1,0 +1,198 @@
+import re
+import tomllib
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from programmes.loading import DEFAULT_CONTENT_FILE
+from programmes.models import (
+    HomePage,
+    LoadedRecord,
+    Organisation,
+    Participation,
+    Programme,
+    Region,
+    Source,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEED = DEFAULT_CONTENT_FILE.parent / "projets-fr.txt"
+
+
+def load(*args):
+    out = StringIO()
+    call_command("load_content", *args, stdout=out)
+    return out.getvalue()
+
+
+def table_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (HomePage, Region, Organisation, Programme, Participation, Source)
+    }
+
+
+def write_content(tmp_path, text):
+    path = Path(tmp_path) / "content.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_loads_the_four_programmes_and_every_organisation_the_seed_names():
+    output = load()
+
+    assert set(Programme.objects.values_list("acronym", flat=True)) == {
+        "I-RAID", "CRIMJUST", "AIRCOP", "MAYAG",
+    }
+    acronyms = set(Organisation.objects.values_list("acronym_en", flat=True))
+    assert {"INTERPOL", "UNODC", "WCO", "EU", "ASEANAPOL", "AFRIPOL", "EUROPOL",
+            "AMERIPOL", "CARICC"} <= acronyms
+    assert Organisation.objects.filter(name_en="Transparency International").exists()
+    assert Organisation.objects.filter(name_en="Republic of Korea").exists()
+    assert set(Organisation.objects.values_list("acronym_fr", flat=True)) >= {"ONUDC", "OMD", "UE"}
+    assert HomePage.load().heading_fr.startswith("La coopération internationale")
+    assert "Content loaded: 57 records: 57 created" in output
+
+
+def test_roles_and_counts_follow_the_seed():
+    load()
+    crimjust = Programme.objects.get(acronym="CRIMJUST")
+    aircop = Programme.objects.get(acronym="AIRCOP")
+
+    assert crimjust.stated_country_count == 30
+    assert aircop.stated_country_count == 40
+    assert len(crimjust.beneficiary_countries) == 12
+    roles = {
+        (p.organisation.acronym_en or p.organisation.name_en, p.role)
+        for p in crimjust.participations.select_related("organisation")
+    }
+    assert roles == {
+        ("INTERPOL", "implementing"),
+        ("UNODC", "partner"),
+        ("Transparency International", "partner"),
+        ("EU", "funder"),
+    }
+    # One organisation, a partner in one programme and a funder in another.
+    european_union = Organisation.objects.get(acronym_en="EU")
+    assert set(european_union.participations.values_list("role", flat=True)) == {"funder"}
+    interpol_roles = set(
+        Organisation.objects.get(acronym_en="INTERPOL").participations.values_list("role", flat=True)
+    )
+    assert interpol_roles == {"lead", "implementing", "partner"}
+
+
+def test_every_sentence_of_the_seed_is_in_the_french_content_as_written():
+    content = tomllib.loads(DEFAULT_CONTENT_FILE.read_text())
+    french = " ".join(
+        value
+        for record in [content["home"], *content["programmes"]]
+        for name, value in record.items()
+        if name.endswith("_fr") and isinstance(value, str)
+    )
+    body_lines = [
+        line.strip()
+        for line in SEED.read_text().splitlines()[3:]  # after the page title and heading
+        if line.strip() and line.strip().endswith(".")
+    ]
+    sentences = [s for line in body_lines for s in re.split(r"(?<=\.)\s+", line)]
+
+    assert len(sentences) == 17
+    assert [s for s in sentences if s not in french] == []
+
+
+def test_loading_twice_changes_nothing():
+    load()
+    before = table_counts()
+    fingerprints = list(LoadedRecord.objects.values_list("key", "object_fingerprint"))
+
+    output = load()
+
+    assert table_counts() == before
+    assert list(LoadedRecord.objects.values_list("key", "object_fingerprint")) == fingerprints
+    assert "0 created, 0 updated, 57 unchanged" in output
+
+
+def test_reloading_keeps_an_editors_change():
+    load()
+    Programme.objects.filter(acronym="MAYAG").update(summary_en="Edited by an editor.")
+    Organisation.objects.filter(acronym_en="WCO").update(website="https://example.org/")
+
+    output = load()
+
+    assert Programme.objects.get(acronym="MAYAG").summary_en == "Edited by an editor."
+    assert Organisation.objects.get(acronym_en="WCO").website == "https://example.org/"
+    assert "programme:mayag: kept (edited in the admin)" in output
+    assert "2 kept (edited in the admin)" in output
+
+
+def test_reloading_does_not_bring_back_what_an_editor_deleted():
+    load()
+    Programme.objects.get(acronym="I-RAID").delete()
+
+    output = load()
+
+    assert not Programme.objects.filter(acronym="I-RAID").exists()
+    assert "programme:i-raid: skipped (deleted in the admin)" in output
+
+
+def test_a_changed_file_updates_records_nobody_edited(tmp_path):
+    original = DEFAULT_CONTENT_FILE.read_text()
+    load()
+    Programme.objects.filter(acronym="MAYAG").update(summary_en="Edited by an editor.")
+    changed = original.replace("Worldwide", "The whole world").replace(
+        "Project MAYAG targets", "MAYAG targets"
+    )
+
+    output = load("--file", write_content(tmp_path, changed))
+
+    assert Region.objects.get(slug_en="worldwide").name_en == "The whole world"
+    assert "region:worldwide: updated" in output
+    # The editor's summary survives although the file changed MAYAG too.
+    assert Programme.objects.get(acronym="MAYAG").summary_en == "Edited by an editor."
+
+
+def test_dry_run_writes_nothing():
+    output = load("--dry-run")
+
+    assert table_counts() == dict.fromkeys(table_counts(), 0)
+    assert "Dry run, nothing written: 57 records: 57 created" in output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[home\nkey = 1", "is not valid TOML"),
+        (
+            '[[regions]]\nkey = "r"\nname_fr = "R"\nname_en = "R"\nslug_fr = "not a slug!"\n'
+            'slug_en = "r"\n',
+            "region:r: slug_fr",
+        ),
+        (
+            '[[programmes]]\nkey = "p"\nname_fr = "P"\nname_en = "P"\nslug_fr = "p"\n'
+            'slug_en = "p"\nsummary_fr = "s"\nsummary_en = "s"\ndescription_fr = "d"\n'
+            'description_en = "d"\n[[programmes.participations]]\norganisation = "ghost"\n'
+            'role = "partner"\n',
+            "refers to organisation:ghost, which the file does not define",
+        ),
+        ('[[regions]]\nname_fr = "R"\n', "has no 'key' value"),
+    ],
+)
+def test_a_bad_file_is_refused_with_a_clear_message_and_writes_nothing(tmp_path, text, message):
+    load()
+    before = table_counts()
+    good_region = '[[regions]]\nkey = "fine"\nname_fr = "F"\nname_en = "F"\nslug_fr = "f"\nslug_en = "f"\n'
+
+    with pytest.raises(CommandError) as error:
+        load("--file", write_content(tmp_path, good_region + text))
+
+    assert message in str(error.value)
+    assert "Nothing was written" in str(error.value)
+    assert table_counts() == before
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="No content file at"):
+        load("--file", str(tmp_path / "missing.toml"))
