@@ -1,21 +1,32 @@
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
 
+# Editors type "www.unodc.org": assume HTTPS, as Django 6 will.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+STATUS_CHIP = (
+    '<span class="translation-status translation-status--{}" title="{}">{} {}</span>'
+)
+
 
 class TranslationStatusMixin:
     """A list column: each language, marked complete or listing what is missing."""
+
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     @admin.display(description=_("languages"))
     def translation_status(self, obj):
         missing = obj.missing_translations()
         return format_html_join(
             " ",
-            '<span class="translation-status translation-status--{}" title="{}">{} {}</span>',
+            STATUS_CHIP,
             (
                 (
                     "missing" if missing[code] else "complete",
@@ -37,13 +48,20 @@ class ParticipationInline(TranslationTabularInline):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
     fields = ["title", "url", "language", "checked_on", "display_order"]
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
-    list_display = ["name", "acronym", "is_published", "translation_status", "display_order"]
+    list_display = [
+        "name",
+        "acronym",
+        "is_published",
+        "translation_status",
+        "display_order",
+    ]
     list_editable = ["display_order"]
     list_filter = ["is_published", "stage", "beneficiary_regions"]
     search_fields = [

@@ -104,7 +104,9 @@ def records_from(content):
         for programme in content.get("programmes", []):
             records.extend(programme_records(dict(programme)))
     except KeyError as error:
-        raise ContentError(f"A record in the content file has no {error} value.") from None
+        raise ContentError(
+            f"A record in the content file has no {error} value."
+        ) from None
     return records
 
 
@@ -211,13 +213,16 @@ class ContentLoader:
     def refers_to_deleted(self, record):
         """True when a record this one belongs to was deleted in the admin."""
         return any(
-            key not in self.objects_by_key and LoadedRecord.objects.filter(key=key).exists()
+            key not in self.objects_by_key
+            and LoadedRecord.objects.filter(key=key).exists()
             for key in self.references(record)
         )
 
     def resolve(self, record, key):
         if key not in self.objects_by_key:
-            raise ContentError(f"{record.key} refers to {key}, which the file does not define.")
+            raise ContentError(
+                f"{record.key} refers to {key}, which the file does not define."
+            )
         return self.objects_by_key[key]
 
     def state_fingerprint(self, record, instance):

@@ -23,7 +23,9 @@ def website_host(url):
 def sort_key(text):
     """Sort Équateur with the Es, not after Z: compare without accents or case."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return "".join(
+        char for char in decomposed if not unicodedata.combining(char)
+    ).casefold()
 
 
 def language_codes():
@@ -79,7 +81,9 @@ class TranslatableModel(models.Model):
         }
 
     def complete_languages(self):
-        return [code for code, missing in self.missing_translations().items() if not missing]
+        return [
+            code for code, missing in self.missing_translations().items() if not missing
+        ]
 
     def language_of(self, field_name):
         """The language the active-language value of `field_name` is really in.
@@ -133,7 +137,9 @@ class Organisation(TranslatableModel):
         _("acronym"),
         max_length=30,
         blank=True,
-        help_text=_("As used in this language, e.g. ONUDC in French, UNODC in English."),
+        help_text=_(
+            "As used in this language, e.g. ONUDC in French, UNODC in English."
+        ),
     )
     slug = models.SlugField(
         _("slug"), max_length=100, help_text=_("Last part of the page address.")
@@ -157,15 +163,15 @@ class Organisation(TranslatableModel):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
+
     def clean(self):
         names = [build_localized_fieldname("name", code) for code in language_codes()]
         if not any(getattr(self, name) for name in names):
             raise ValidationError(
                 {names[0]: _("Give the organisation's name in at least one language.")}
             )
-
-    def get_absolute_url(self):
-        return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
 
     @property
     def short_name(self):
@@ -207,7 +213,10 @@ class ProgrammeQuerySet(models.QuerySet):
 class Programme(TranslatableModel):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(
-        _("acronym"), max_length=30, blank=True, help_text=_("The same in every language.")
+        _("acronym"),
+        max_length=30,
+        blank=True,
+        help_text=_("The same in every language."),
     )
     slug = models.SlugField(
         _("slug"), max_length=100, help_text=_("Last part of the page address.")
@@ -221,7 +230,9 @@ class Programme(TranslatableModel):
         _("description"),
         help_text=_("The full text. Separate paragraphs with a blank line."),
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True
+    )
     end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
     budget_amount = models.DecimalField(
         _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -272,7 +283,9 @@ class Programme(TranslatableModel):
         _("display order"), default=0, help_text=_("Lower numbers come first.")
     )
     is_published = models.BooleanField(
-        _("published"), default=False, help_text=_("Only published programmes are public.")
+        _("published"),
+        default=False,
+        help_text=_("Only published programmes are public."),
     )
 
     objects = ProgrammeQuerySet.as_manager()
@@ -289,7 +302,9 @@ class Programme(TranslatableModel):
                 | Q(start_year__isnull=True)
                 | Q(end_year__gte=models.F("start_year")),
                 name="programme_end_after_start",
-                violation_error_message=_("The end year cannot be before the start year."),
+                violation_error_message=_(
+                    "The end year cannot be before the start year."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(budget_amount__isnull=True, budget_currency="")
@@ -315,11 +330,15 @@ class Programme(TranslatableModel):
 
     @property
     def partners(self):
-        return [p for p in self.participations.all() if p.role != Participation.Role.FUNDER]
+        return [
+            p for p in self.participations.all() if p.role != Participation.Role.FUNDER
+        ]
 
     @property
     def funders(self):
-        return [p for p in self.participations.all() if p.role == Participation.Role.FUNDER]
+        return [
+            p for p in self.participations.all() if p.role == Participation.Role.FUNDER
+        ]
 
     @property
     def website_host(self):
@@ -330,7 +349,9 @@ class Programme(TranslatableModel):
         return self.language_of("website")
 
     def countries_by_name(self):
-        return sorted(self.beneficiary_countries, key=lambda country: sort_key(country.name))
+        return sorted(
+            self.beneficiary_countries, key=lambda country: sort_key(country.name)
+        )
 
     def budget_display(self):
         if self.budget_amount is None:
@@ -347,7 +368,9 @@ class Programme(TranslatableModel):
         if self.start_year and self.end_year:
             return f"{self.start_year}–{self.end_year}"
         if self.start_year:
-            return pgettext("since a year", "since %(year)s") % {"year": self.start_year}
+            return pgettext("since a year", "since %(year)s") % {
+                "year": self.start_year
+            }
         return ""
 
     def has_key_facts(self):
@@ -366,7 +389,7 @@ class ParticipationQuerySet(models.QuerySet):
 
 
 class Participation(TranslatableModel):
-    """An organisation's role in a programme: lead, implementing partner, partner or funder."""
+    """An organisation's role in a programme: lead, implementing, partner or funder."""
 
     class Role(models.TextChoices):
         LEAD = "lead", _("lead organisation")
@@ -503,7 +526,9 @@ class LoadedRecord(models.Model):
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     object_id = models.PositiveBigIntegerField(_("object id"))
-    source_fingerprint = models.CharField(_("fingerprint of the file's values"), max_length=64)
+    source_fingerprint = models.CharField(
+        _("fingerprint of the file's values"), max_length=64
+    )
     object_fingerprint = models.CharField(
         _("fingerprint of the record after loading"), max_length=64
     )

@@ -22,5 +22,7 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
-    path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path(
+        "regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"
+    ),
 ]

@@ -66,4 +66,3 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         programmes = Programme.objects.published().for_region(self.object)
         return super().get_context_data(programmes=programmes, **kwargs)
-

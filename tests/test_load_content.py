@@ -45,14 +45,30 @@ def test_loads_the_four_programmes_and_every_organisation_the_seed_names():
     output = load()
 
     assert set(Programme.objects.values_list("acronym", flat=True)) == {
-        "I-RAID", "CRIMJUST", "AIRCOP", "MAYAG",
+        "I-RAID",
+        "CRIMJUST",
+        "AIRCOP",
+        "MAYAG",
     }
     acronyms = set(Organisation.objects.values_list("acronym_en", flat=True))
-    assert {"INTERPOL", "UNODC", "WCO", "EU", "ASEANAPOL", "AFRIPOL", "EUROPOL",
-            "AMERIPOL", "CARICC"} <= acronyms
+    assert {
+        "INTERPOL",
+        "UNODC",
+        "WCO",
+        "EU",
+        "ASEANAPOL",
+        "AFRIPOL",
+        "EUROPOL",
+        "AMERIPOL",
+        "CARICC",
+    } <= acronyms
     assert Organisation.objects.filter(name_en="Transparency International").exists()
     assert Organisation.objects.filter(name_en="Republic of Korea").exists()
-    assert set(Organisation.objects.values_list("acronym_fr", flat=True)) >= {"ONUDC", "OMD", "UE"}
+    assert set(Organisation.objects.values_list("acronym_fr", flat=True)) >= {
+        "ONUDC",
+        "OMD",
+        "UE",
+    }
     assert HomePage.load().heading_fr.startswith("La coopération internationale")
     assert "Content loaded: 57 records: 57 created" in output
 
@@ -77,9 +93,13 @@ def test_roles_and_counts_follow_the_seed():
     }
     # One organisation, a partner in one programme and a funder in another.
     european_union = Organisation.objects.get(acronym_en="EU")
-    assert set(european_union.participations.values_list("role", flat=True)) == {"funder"}
+    assert set(european_union.participations.values_list("role", flat=True)) == {
+        "funder"
+    }
     interpol_roles = set(
-        Organisation.objects.get(acronym_en="INTERPOL").participations.values_list("role", flat=True)
+        Organisation.objects.get(acronym_en="INTERPOL").participations.values_list(
+            "role", flat=True
+        )
     )
     assert interpol_roles == {"lead", "implementing", "partner"}
 
@@ -94,7 +114,9 @@ def test_every_sentence_of_the_seed_is_in_the_french_content_as_written():
     )
     body_lines = [
         line.strip()
-        for line in SEED.read_text().splitlines()[3:]  # after the page title and heading
+        for line in SEED.read_text().splitlines()[
+            3:
+        ]  # after the page title and heading
         if line.strip() and line.strip().endswith(".")
     ]
     sentences = [s for line in body_lines for s in re.split(r"(?<=\.)\s+", line)]
@@ -111,7 +133,10 @@ def test_loading_twice_changes_nothing():
     output = load()
 
     assert table_counts() == before
-    assert list(LoadedRecord.objects.values_list("key", "object_fingerprint")) == fingerprints
+    assert (
+        list(LoadedRecord.objects.values_list("key", "object_fingerprint"))
+        == fingerprints
+    )
     assert "0 created, 0 updated, 57 unchanged" in output
 
 
@@ -161,29 +186,49 @@ def test_dry_run_writes_nothing():
     assert "Dry run, nothing written: 57 records: 57 created" in output
 
 
+BAD_SLUG = """
+[[regions]]
+key = "r"
+name_fr = "R"
+name_en = "R"
+slug_fr = "not a slug!"
+slug_en = "r"
+"""
+UNKNOWN_ORGANISATION = """
+[[programmes]]
+key = "p"
+name_fr = "P"
+name_en = "P"
+slug_fr = "p"
+slug_en = "p"
+summary_fr = "s"
+summary_en = "s"
+description_fr = "d"
+description_en = "d"
+[[programmes.participations]]
+organisation = "ghost"
+role = "partner"
+"""
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("[home\nkey = 1", "is not valid TOML"),
-        (
-            '[[regions]]\nkey = "r"\nname_fr = "R"\nname_en = "R"\nslug_fr = "not a slug!"\n'
-            'slug_en = "r"\n',
-            "region:r: slug_fr",
-        ),
-        (
-            '[[programmes]]\nkey = "p"\nname_fr = "P"\nname_en = "P"\nslug_fr = "p"\n'
-            'slug_en = "p"\nsummary_fr = "s"\nsummary_en = "s"\ndescription_fr = "d"\n'
-            'description_en = "d"\n[[programmes.participations]]\norganisation = "ghost"\n'
-            'role = "partner"\n',
-            "refers to organisation:ghost, which the file does not define",
-        ),
+        (BAD_SLUG, "region:r: slug_fr"),
+        (UNKNOWN_ORGANISATION, "refers to organisation:ghost, which the file does not"),
         ('[[regions]]\nname_fr = "R"\n', "has no 'key' value"),
     ],
 )
-def test_a_bad_file_is_refused_with_a_clear_message_and_writes_nothing(tmp_path, text, message):
+def test_a_bad_file_is_refused_with_a_clear_message_and_writes_nothing(
+    tmp_path, text, message
+):
     load()
     before = table_counts()
-    good_region = '[[regions]]\nkey = "fine"\nname_fr = "F"\nname_en = "F"\nslug_fr = "f"\nslug_en = "f"\n'
+    good_region = (
+        '[[regions]]\nkey = "fine"\nname_fr = "F"\nname_en = "F"\n'
+        'slug_fr = "f"\nslug_en = "f"\n'
+    )
 
     with pytest.raises(CommandError) as error:
         load("--file", write_content(tmp_path, good_region + text))

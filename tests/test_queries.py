@@ -15,7 +15,9 @@ def build_programmes(count, organisation, region):
         programme.beneficiary_regions.add(region, make_region())
         add_participation(programme, organisation, role="partner", note_en="a note")
         add_participation(programme, make_organisation(), role="funder")
-        programme.sources.create(title="A source", url="https://example.org/", language="en")
+        programme.sources.create(
+            title="A source", url="https://example.org/", language="en"
+        )
 
 
 def page_urls(organisation, region):

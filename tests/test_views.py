@@ -11,7 +11,9 @@ from .factories import make_programme
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parent.parent / "programmes" / "content" / "projets-fr.txt"
+SEED = (
+    Path(__file__).resolve().parent.parent / "programmes" / "content" / "projets-fr.txt"
+)
 
 # Every public page type, in both languages.
 PAGES = [
@@ -55,7 +57,12 @@ def links(tree, selector=".//a"):
 
 @pytest.mark.parametrize(
     ("accept_language", "expected"),
-    [("en-GB,en;q=0.9", "/en/"), ("fr-FR,fr;q=0.9", "/fr/"), ("", "/fr/"), ("de", "/fr/")],
+    [
+        ("en-GB,en;q=0.9", "/en/"),
+        ("fr-FR,fr;q=0.9", "/fr/"),
+        ("", "/fr/"),
+        ("de", "/fr/"),
+    ],
 )
 def test_root_redirects_by_accept_language(client, content, accept_language, expected):
     response = client.get("/", headers={"accept-language": accept_language})
@@ -83,7 +90,10 @@ def test_every_page_is_valid_html_in_its_language(client, content, url):
 def test_language_switcher_leads_to_the_same_page_in_the_other_language(
     client, content, french, english
 ):
-    for url, other_language, other_url in ((french, "en", english), (english, "fr", french)):
+    for url, other_language, other_url in (
+        (french, "en", english),
+        (english, "fr", french),
+    ):
         tree = parse(client.get(url))
         switcher = tree.find(".//nav[@class='language-switcher']//a")
 
@@ -156,7 +166,9 @@ def test_every_sentence_of_the_seed_is_on_the_french_site(client, content):
     ]
 
     missing = [
-        sentence for sentence in sentences if " ".join(sentence.split()) not in french_text
+        sentence
+        for sentence in sentences
+        if " ".join(sentence.split()) not in french_text
     ]
     assert len(sentences) > 20
     assert missing == []
@@ -182,14 +194,25 @@ def test_home_page_shows_the_introduction_and_a_card_per_programme(client, conte
     [
         (
             "/en/programmes/aircop/",
-            ["United Nations Office on Drugs and Crime", "UNODC", "World Customs Organization",
-             "WCO", "/en/organisations/unodc/", "/en/organisations/wco/"],
+            [
+                "United Nations Office on Drugs and Crime",
+                "UNODC",
+                "World Customs Organization",
+                "WCO",
+                "/en/organisations/unodc/",
+                "/en/organisations/wco/",
+            ],
         ),
         (
             "/fr/programmes/aircop/",
-            ["Office des Nations Unies contre la drogue et le crime", "ONUDC",
-             "Organisation mondiale des douanes", "OMD", "/fr/organisations/onudc/",
-             "/fr/organisations/omd/"],
+            [
+                "Office des Nations Unies contre la drogue et le crime",
+                "ONUDC",
+                "Organisation mondiale des douanes",
+                "OMD",
+                "/fr/organisations/onudc/",
+                "/fr/organisations/omd/",
+            ],
         ),
     ],
 )
@@ -230,16 +253,19 @@ def test_programme_page_lists_regions_countries_and_sources(client, content):
     assert "/en/regions/west-africa/" in links(tree)
     assert "30" in english and "12 countries" in english  # seed figure beside the other
     sources = tree.find(".//ol[@class='sources']")
-    assert "https://www.interpol.int/en/Crimes/Drug-trafficking/Project-CRIMJUST" in links(
-        sources
+    assert (
+        "https://www.interpol.int/en/Crimes/Drug-trafficking/Project-CRIMJUST"
+        in links(sources)
     )
 
 
 def test_countries_are_sorted_by_name_in_the_page_language(client, content):
     tree = parse(client.get("/fr/programmes/crimjust/"))
     countries = [
-        li.text for li in tree.findall(".//section[@aria-labelledby='beneficiaries-heading']"
-                                       "//ul[2]/li")
+        li.text
+        for li in tree.findall(
+            ".//section[@aria-labelledby='beneficiaries-heading']//ul[2]/li"
+        )
     ]
 
     assert countries[:3] == ["Argentine", "Bolivie", "Brésil"]
@@ -258,7 +284,10 @@ def test_key_facts_show_budget_and_period_in_the_page_language(client, content):
 def test_organisation_page_lists_each_programme_with_its_role(client, content):
     response = client.get("/en/organisations/european-union/")
     tree = parse(response)
-    items = ["".join(li.itertext()) for li in tree.iterfind(".//main//ul[@class='entity-list']/li")]
+    items = [
+        "".join(li.itertext())
+        for li in tree.iterfind(".//main//ul[@class='entity-list']/li")
+    ]
 
     assert len(items) == 2
     assert "Project CRIMJUST" in items[0] and "funder" in items[0]
@@ -297,15 +326,22 @@ def test_text_shown_from_the_other_language_is_marked_with_its_lang(client, cont
     assert heading_name.text == "Police Community of the Americas"
     assert heading_name.get("lang") == "en"
     # Text in the page's own language carries no lang of its own.
-    assert parse(client.get("/en/organisations/ameripol/")).find(".//h1/span").get("lang") is None
+    assert (
+        parse(client.get("/en/organisations/ameripol/")).find(".//h1/span").get("lang")
+        is None
+    )
 
 
 def test_unpublished_programme_is_404_and_absent_everywhere(client, content):
     Programme.objects.filter(slug_en="mayag").update(is_published=False)
 
     assert client.get("/en/programmes/mayag/").status_code == 404
-    for url in ("/en/", "/en/programmes/", "/en/regions/worldwide/",
-                "/en/organisations/republic-of-korea/"):
+    for url in (
+        "/en/",
+        "/en/programmes/",
+        "/en/regions/worldwide/",
+        "/en/organisations/republic-of-korea/",
+    ):
         assert "/en/programmes/mayag/" not in client.get(url).content.decode()
 
 

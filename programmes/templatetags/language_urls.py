@@ -77,4 +77,3 @@ def lang_if_other(code):
     if not code or code == translation.get_language():
         return ""
     return format_html(' lang="{}"', code)
-

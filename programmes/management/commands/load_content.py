@@ -11,9 +11,9 @@ from programmes.loading import (
 
 class Command(BaseCommand):
     help = (
-        "Load the site's source content (programmes, organisations, regions, home page) "
-        "from a TOML file. Safe to run again: it never overwrites or restores what an "
-        "editor changed or deleted in the admin."
+        "Load the site's source content (programmes, organisations, regions, "
+        "home page) from a TOML file. Safe to run again: it never overwrites or "
+        "restores what an editor changed or deleted in the admin."
     )
 
     def add_arguments(self, parser):
@@ -30,14 +30,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, verbosity, **options):
         if verbosity:
-            self.stdout.write(f"Loading content from {file}{' (dry run)' if dry_run else ''}…")
+            self.stdout.write(
+                f"Loading content from {file}{' (dry run)' if dry_run else ''}…"
+            )
         loader = ContentLoader(progress=self.progress if verbosity else None)
         self.verbosity = verbosity
         try:
             report = loader.load(file, dry_run=dry_run)
         except ContentError as error:
             raise CommandError(
-                f"{error}\nNothing was written. Fix the content file and run load_content again."
+                f"{error}\nNothing was written. "
+                "Fix the content file and run load_content again."
             ) from None
         prefix = "Dry run, nothing written: " if dry_run else "Content loaded: "
         self.stdout.write(self.style.SUCCESS(prefix + report.summary() + "."))

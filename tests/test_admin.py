@@ -1,0 +1,214 @@
+import pytest
+from django.urls import reverse
+
+from programmes.models import HomePage, Organisation, Programme, Region
+
+from .factories import make_organisation, make_programme, make_region
+
+pytestmark = pytest.mark.django_db
+
+
+def programme_form(**overrides):
+    """A complete programme add/change form, with empty inline formsets."""
+    data = {
+        "name_fr": "Nouveau programme",
+        "name_en": "New programme",
+        "acronym": "NEW",
+        "slug_fr": "nouveau-programme",
+        "slug_en": "new-programme",
+        "summary_fr": "Un résumé.",
+        "summary_en": "A summary.",
+        "description_fr": "Une description.",
+        "description_en": "A description.",
+        "display_order": "5",
+        "is_published": "on",
+    }
+    for prefix in ("participations", "sources"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data | overrides
+
+
+@pytest.mark.parametrize("model", [Programme, Organisation, Region, HomePage])
+def test_every_model_has_a_working_list_and_add_or_change_page(
+    admin_client, content, model
+):
+    changelist = reverse(f"admin:programmes_{model._meta.model_name}_changelist")
+    change = reverse(
+        f"admin:programmes_{model._meta.model_name}_change",
+        args=[model.objects.first().pk],
+    )
+
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(change).status_code == 200
+
+
+def test_change_form_has_a_tab_per_language_with_local_jquery_ui(admin_client, content):
+    programme = Programme.objects.get(acronym="AIRCOP")
+    page = admin_client.get(
+        reverse("admin:programmes_programme_change", args=[programme.pk])
+    ).content.decode()
+
+    for code in ("fr", "en"):
+        assert f'name="name_{code}"' in page
+        assert f"mt-field-name-{code}" in page
+        assert f"mt-field-description-{code}" in page
+    assert "modeltranslation/js/tabbed_translation_fields.js" in page
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in page
+    assert "googleapis" not in page
+    # Organisations with their role, and sources, are edited inline.
+    assert 'name="participations-0-role"' in page
+    assert 'name="participations-0-note_en"' in page
+    assert 'name="sources-0-url"' in page
+
+
+def test_list_shows_which_languages_are_complete(admin_client, content):
+    page = admin_client.get(
+        reverse("admin:programmes_organisation_changelist") + "?q=AMERIPOL"
+    ).content.decode()
+
+    assert "translation-status--missing" in page and 'title="name"' in page
+    assert "FR ✗" in page and "EN ✓" in page
+
+
+@pytest.mark.parametrize("query", ["douanes", "Customs"])
+def test_search_covers_both_languages(admin_client, content, query):
+    response = admin_client.get(
+        reverse("admin:programmes_organisation_changelist"), {"q": query}
+    )
+
+    assert [o.acronym_en for o in response.context["cl"].result_list] == ["WCO"]
+
+
+def test_adding_a_programme_with_an_organisation_role(admin_client, db):
+    organisation = make_organisation()
+    data = programme_form(
+        **{
+            "participations-TOTAL_FORMS": "1",
+            "participations-0-organisation": str(organisation.pk),
+            "participations-0-role": "funder",
+            "participations-0-note_fr": "par un fonds",
+            "participations-0-note_en": "through a fund",
+            "participations-0-display_order": "0",
+        }
+    )
+
+    response = admin_client.post(reverse("admin:programmes_programme_add"), data)
+
+    assert response.status_code == 302
+    programme = Programme.objects.get(slug_en="new-programme")
+    assert programme.funders[0].organisation == organisation
+    assert programme.funders[0].note_en == "through a fund"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The end year cannot be before the start year."),
+        ("fr", "L’année de fin ne peut pas précéder l’année de début."),
+    ],
+)
+def test_invalid_input_is_explained_in_the_editors_language_and_nothing_is_saved(
+    admin_client, db, language, message
+):
+    data = programme_form(start_year="2020", end_year="2010")
+
+    response = admin_client.post(
+        reverse("admin:programmes_programme_add"),
+        data,
+        headers={"accept-language": language},
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_a_duplicate_slug_in_one_language_is_refused(admin_client, db):
+    make_programme(slug_en="new-programme")
+
+    response = admin_client.post(
+        reverse("admin:programmes_programme_add"),
+        programme_form(),
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Programme.objects.count() == 1
+
+
+def test_the_same_role_twice_is_refused_and_nothing_half_saved(admin_client, db):
+    organisation = make_organisation()
+    duplicate_rows = {}
+    for index in (0, 1):
+        duplicate_rows |= {
+            f"participations-{index}-organisation": str(organisation.pk),
+            f"participations-{index}-role": "partner",
+            f"participations-{index}-display_order": "0",
+        }
+    data = programme_form(**{"participations-TOTAL_FORMS": "2"}, **duplicate_rows)
+
+    response = admin_client.post(
+        reverse("admin:programmes_programme_add"),
+        data,
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "Please correct the duplicate data" in response.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_a_required_translation_missing_names_the_language(admin_client, db):
+    data = programme_form(summary_en="")
+
+    response = admin_client.post(
+        reverse("admin:programmes_programme_add"),
+        data,
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["summary_en"]
+    assert not Programme.objects.exists()
+
+
+def test_the_home_page_cannot_be_added_twice_or_deleted(admin_client, content):
+    home = HomePage.load()
+
+    assert admin_client.get(reverse("admin:programmes_homepage_add")).status_code == 403
+    assert (
+        admin_client.get(
+            reverse("admin:programmes_homepage_delete", args=[home.pk])
+        ).status_code
+        == 403
+    )
+
+
+def test_region_change_saves_both_languages(admin_client, db):
+    region = make_region()
+    data = {
+        "name_fr": "Caraïbes",
+        "name_en": "Caribbean",
+        "slug_fr": "caraibes",
+        "slug_en": "caribbean",
+        "display_order": "3",
+    }
+
+    response = admin_client.post(
+        reverse("admin:programmes_region_change", args=[region.pk]), data
+    )
+
+    assert response.status_code == 302
+    region.refresh_from_db()
+    assert (region.name_fr, region.name_en, region.slug_en) == (
+        "Caraïbes",
+        "Caribbean",
+        "caribbean",
+    )

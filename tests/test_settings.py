@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from interpol_drugs import settings as site_settings
+
+
+def test_secret_key_is_generated_once_into_the_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    monkeypatch.setattr(site_settings, "DATA_DIR", tmp_path / "var")
+
+    first = site_settings.load_or_create_secret_key()
+    second = site_settings.load_or_create_secret_key()
+
+    assert first == second and len(first) >= 50
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_secret_key_from_the_environment_wins(monkeypatch, tmp_path):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "from-the-environment")
+    monkeypatch.setattr(site_settings, "DATA_DIR", tmp_path)
+
+    assert site_settings.load_or_create_secret_key() == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("0", False), ("off", False), ("", False)],
+)
+def test_boolean_variables(monkeypatch, value, expected):
+    monkeypatch.setenv("DJANGO_DEBUG", value)
+
+    assert site_settings.env_bool("DJANGO_DEBUG") is expected
+
+
+def test_a_bad_boolean_says_what_is_expected(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "maybe")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG must be 1 or 0"):
+        site_settings.env_bool("DJANGO_DEBUG")
+
+
+def settings_value(name, **environment):
+    """A setting as a fresh process computes it from `environment`."""
+    env = {"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "test", **environment}
+    code = f"from interpol_drugs import settings; print(settings.{name})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_debug_is_off_unless_asked_for():
+    assert settings_value("DEBUG") == "False"
+    assert settings_value("DEBUG", DJANGO_DEBUG="1") == "True"
+
+
+def test_production_storage_hashes_and_compresses_static_files():
+    backend = settings_value("STORAGES['staticfiles']['BACKEND']")
+
+    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_https_turns_on_secure_cookies_and_hsts():
+    assert settings_value("SESSION_COOKIE_SECURE") == "False"
+    assert settings_value("SESSION_COOKIE_SECURE", DJANGO_HTTPS="1") == "True"
+    assert settings_value("SECURE_HSTS_SECONDS", DJANGO_HTTPS="1") == "31536000"
+
+
+def test_hosts_list(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", " example.org, www.example.org ,")
+
+    assert site_settings.env_list("DJANGO_ALLOWED_HOSTS") == [
+        "example.org",
+        "www.example.org",
+    ]
