@@ -19,12 +19,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	@echo "==> Installing the site's dependencies"
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	@echo "==> Installing the test dependencies"
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/pip install --quiet --disable-pip-version-check ".[dev]"
 	@touch $@
 
 install: $(VENV)/.installed

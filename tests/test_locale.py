@@ -1,4 +1,6 @@
+import gettext
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import polib
@@ -65,3 +67,20 @@ def test_french_catalogue_has_every_string_of_the_code(tmp_path):
 @pytest.mark.django_db
 def test_no_model_change_lacks_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_catalogues_compile_without_gettext(settings, tmp_path, monkeypatch):
+    """`make run` needs no system package: polib compiles when msgfmt is absent."""
+    messages = tmp_path / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    shutil.copy(CATALOGUE, messages / "django.po")
+    settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    out = StringIO()
+
+    call_command("compile_catalogues", stdout=out)
+
+    with open(messages / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    assert catalogue.gettext("Skip to main content") == "Aller au contenu principal"
+    assert "Compiled 1 catalogue(s) with polib." in out.getvalue()

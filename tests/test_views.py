@@ -359,3 +359,25 @@ def test_home_page_without_content_still_answers(client, db):
 
     assert response.status_code == 200
     assert "No programme is published yet." in response.content.decode()
+
+
+def test_unprefixed_unknown_path_is_a_404_in_the_browsers_language(client, content):
+    response = client.get("/no-such-page/", headers={"accept-language": "en"})
+
+    assert response.status_code == 404
+    assert parse(response).get("lang") == "en"
+
+
+def test_server_error_shows_a_plain_bilingual_page(client, content, monkeypatch):
+    def broken():
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("programmes.views.HomePage.load", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/en/")
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Erreur du serveur" in page and "Server error" in page
+    assert "database on fire" not in page and "Traceback" not in page
