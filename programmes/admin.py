@@ -47,7 +47,7 @@ class ParticipationInline(TranslationTabularInline):
     fields = ["organisation", "role", "note", "display_order"]
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(TranslationTabularInline):
     model = Source
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0

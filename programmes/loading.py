@@ -136,7 +136,12 @@ def programme_records(programme):
         source = dict(source)
         source["programme"] = f"programme:{key}"
         source.setdefault("display_order", position)
-        yield Record(f"source:{key}:{source['title']}", Source, source)
+        title = next((v for name, v in source.items() if name.startswith("title_")), "")
+        if not title:
+            raise ContentError(
+                f"A source of programme:{key} has no title_fr or title_en."
+            )
+        yield Record(f"source:{key}:{title}", Source, source)
 
 
 class ContentLoader:

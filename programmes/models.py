@@ -47,6 +47,13 @@ def per_language_unique(field_name, model_name):
     ]
 
 
+def require_in_one_language(instance, field_name, message):
+    """For fields some records have in one language only (no French name)."""
+    names = [build_localized_fieldname(field_name, code) for code in language_codes()]
+    if not any(getattr(instance, name) for name in names):
+        raise ValidationError({names[0]: message})
+
+
 class TranslatableModel(models.Model):
     """Translation completeness and fallback language for modeltranslation models."""
 
@@ -167,11 +174,9 @@ class Organisation(TranslatableModel):
         return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        names = [build_localized_fieldname("name", code) for code in language_codes()]
-        if not any(getattr(self, name) for name in names):
-            raise ValidationError(
-                {names[0]: _("Give the organisation's name in at least one language.")}
-            )
+        require_in_one_language(
+            self, "name", _("Give the organisation's name in at least one language.")
+        )
 
     @property
     def short_name(self):
@@ -438,11 +443,12 @@ class Participation(TranslatableModel):
         return f"{self.organisation.short_name}: {self.get_role_display()}"
 
 
-class Source(models.Model):
-    """A published page that supports a programme's facts.
+class Source(TranslatableModel):
+    """A published page or document that supports a programme's facts.
 
-    The title is kept as the cited page gives it, in that page's language,
-    so it is not translated.
+    The title is usually given only in the cited page's own language; other
+    languages then show it marked with that language. A translated title may be
+    added for readers.
     """
 
     programme = models.ForeignKey(
@@ -479,6 +485,11 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        require_in_one_language(
+            self, "title", _("Give the source's title in at least one language.")
+        )
 
 
 class HomePage(TranslatableModel):

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import HomePage, Organisation, Participation, Programme, Region
+from .models import HomePage, Organisation, Participation, Programme, Region, Source
 
 
 @register(Region)
@@ -36,3 +36,10 @@ class ParticipationTranslationOptions(TranslationOptions):
 class HomePageTranslationOptions(TranslationOptions):
     fields = ("title", "heading", "introduction", "summary")
     required_languages = {"default": ("title", "heading", "introduction", "summary")}
+
+
+@register(Source)
+class SourceTranslationOptions(TranslationOptions):
+    # Usually given in the cited page's language only; Source.clean() requires
+    # a title in at least one language.
+    fields = ("title",)

@@ -208,6 +208,7 @@ TRANSLATED_FIELDS = {
     "Programme": {"name", "slug", "summary", "description", "facts_note", "website"},
     "Participation": {"note"},
     "HomePage": {"title", "heading", "introduction", "summary"},
+    "Source": {"title"},
 }
 
 

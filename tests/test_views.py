@@ -332,6 +332,28 @@ def test_text_shown_from_the_other_language_is_marked_with_its_lang(client, cont
     )
 
 
+def test_a_source_title_in_the_other_language_is_marked_with_its_lang(client, content):
+    sources = parse(client.get("/en/programmes/crimjust/")).find(
+        ".//ol[@class='sources']"
+    )
+    titles = {a.text: a for a in sources.iterfind(".//a")}
+
+    assert titles["Projet CRIMJUST"].get("lang") == "fr"
+    assert titles["Projet CRIMJUST"].get("hreflang") == "fr"
+    assert titles["Project CRIMJUST"].get("lang") is None
+    assert [c.text for c in sources.iterfind(".//cite")] == []  # CRIMJUST: all linked
+
+
+def test_a_source_without_address_is_cited_without_a_link(client, content):
+    sources = parse(client.get("/fr/programmes/aircop/")).find(
+        ".//ol[@class='sources']"
+    )
+    cited = sources.find(".//cite")
+
+    assert cited.text == "Project Aircop (World Customs Organization)"
+    assert cited.get("lang") == "en"
+
+
 def test_unpublished_programme_is_404_and_absent_everywhere(client, content):
     Programme.objects.filter(slug_en="mayag").update(is_published=False)
 
