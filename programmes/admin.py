@@ -8,6 +8,10 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
 
+admin.site.site_header = _("INTERPOL programmes against drug trafficking")
+admin.site.site_title = _("Site administration")
+admin.site.index_title = _("Content of the site")
+
 # Editors type "www.unodc.org": assume HTTPS, as Django 6 will.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
