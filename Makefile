@@ -50,8 +50,18 @@ run: setup ## Install, migrate, load the content and serve the site on 127.0.0.1
 dev: setup ## The same with Django's development server and DEBUG on
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-dev compilemessages ## Install the test dependencies and run every test
-	@echo "==> Running the tests"
+A11Y_TOOLS := tools/a11y/node_modules/.package-lock.json
+
+$(A11Y_TOOLS): tools/a11y/package.json tools/a11y/package-lock.json
+	@if command -v npm >/dev/null; then \
+		echo "==> Installing axe-core and the Nu HTML Checker (npm)"; \
+		npm ci --prefix tools/a11y --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm is missing: the accessibility and HTML audits will be skipped (apt-get install npm)"; \
+	fi
+
+test: $(VENV)/.installed-dev compilemessages $(A11Y_TOOLS) ## Install the test dependencies and run every test
+	@echo "==> Running the tests (browser tests need Debian's chromium)"
 	$(BIN)/pytest
 
 check: $(VENV)/.installed-dev ## Lint, Django's checks and missing migrations

@@ -67,7 +67,6 @@ class ProgrammeAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
         "translation_status",
         "display_order",
     ]
-    list_editable = ["display_order"]
     list_filter = ["is_published", "stage", "beneficiary_regions"]
     search_fields = [
         "acronym",
@@ -120,7 +119,6 @@ class OrganisationAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
 @admin.register(Region)
 class RegionAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
     list_display = ["name", "translation_status", "display_order"]
-    list_editable = ["display_order"]
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
     prepopulated_fields = {"slug": ("name",)}
 

@@ -1,0 +1,29 @@
+// Accessibility fixes for markup that Django's admin widgets and
+// modeltranslation's language tabs build in the browser.
+"use strict";
+{
+    const script = document.currentScript;
+
+    function fix() {
+        // The language switch above a translated form has no label.
+        const languageSwitch = document.getElementById("modeltranslation-main-switch");
+        if (languageSwitch && !languageSwitch.hasAttribute("aria-label")) {
+            languageSwitch.setAttribute("aria-label", script.dataset.languageSwitchLabel);
+        }
+        // jQuery UI tabs put a link inside each focusable tab. The tab handles
+        // the keyboard and knows its panel (aria-controls), and the click
+        // handler stays on the link: without its href the link is no longer a
+        // second, nested control.
+        for (const link of document.querySelectorAll(".ui-tabs-nav [role=tab] > a[href]")) {
+            link.removeAttribute("href");
+            link.removeAttribute("tabindex");
+        }
+        // The search icon of the two-pane selector carries a label on a bare span.
+        for (const icon of document.querySelectorAll("span.help-tooltip[aria-label]")) {
+            icon.setAttribute("role", "img");
+        }
+    }
+
+    // After the widgets' own load handlers have built their markup.
+    window.addEventListener("load", () => setTimeout(fix, 0));
+}
