@@ -68,8 +68,14 @@ class TranslatableModel(models.Model):
 
         A field is missing when it is required for completeness, or when another
         language has text for it (an optional note written in one language only).
+        Addresses are not text to translate: a page may exist in one language only.
         """
-        field_names = translator.get_options_for_model(type(self)).get_field_names()
+        field_names = [
+            name
+            for name in translator.get_options_for_model(type(self)).get_field_names()
+            if name in self.completeness_fields
+            or not isinstance(self._meta.get_field(name), models.URLField)
+        ]
         values = {
             name: {
                 code: getattr(self, build_localized_fieldname(name, code)) or ""

@@ -235,3 +235,9 @@ def test_region_url_uses_the_slug_of_the_active_language():
     with translation.override("en"):
         assert region.get_absolute_url() == "/en/regions/caribbean/"
     assert Region.objects.count() == 1
+
+
+def test_an_address_given_in_one_language_only_is_not_a_missing_translation():
+    programme = make_programme(website_fr="https://www.interpol.int/fr/", website_en="")
+
+    assert programme.missing_translations() == {"fr": [], "en": []}

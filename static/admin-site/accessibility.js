@@ -24,6 +24,16 @@
         }
     }
 
+    // jQuery UI loads a tab whose link is not a local #fragment by Ajax: a
+    // link without href is one of ours and stays local.
+    const tabs = window.django && django.jQuery && django.jQuery.ui && django.jQuery.ui.tabs;
+    if (tabs) {
+        const isLocal = tabs.prototype._isLocal;
+        tabs.prototype._isLocal = function (anchor) {
+            return !anchor.hasAttribute("href") || isLocal.call(this, anchor);
+        };
+    }
+
     // After the widgets' own load handlers have built their markup.
     window.addEventListener("load", () => setTimeout(fix, 0));
 }
