@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
@@ -44,14 +45,35 @@ class TranslationStatusMixin:
         )
 
 
-class ParticipationInline(TranslationTabularInline):
+class LabelledControlsInlineMixin:
+    """Tabular inlines label their controls only with column headers: name each one.
+
+    Screen readers then announce "Role" or "Delete" for every control of a row
+    (WCAG 1.3.1 and 4.1.2), without JavaScript.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, field in formset.form.base_fields.items():
+            field.widget.attrs.setdefault("aria-label", capfirst(field.label or name))
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
+
+        return LabelledFormSet
+
+
+class ParticipationInline(LabelledControlsInlineMixin, TranslationTabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "note", "display_order"]
 
 
-class SourceInline(TranslationTabularInline):
+class SourceInline(LabelledControlsInlineMixin, TranslationTabularInline):
     model = Source
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0

@@ -1,3 +1,4 @@
+import html5lib
 import pytest
 from django.urls import reverse
 
@@ -64,6 +65,22 @@ def test_change_form_has_a_tab_per_language_with_local_jquery_ui(admin_client, c
     assert 'name="participations-0-role"' in page
     assert 'name="participations-0-note_en"' in page
     assert 'name="sources-0-url"' in page
+
+
+def test_inline_controls_are_named_for_screen_readers(admin_client, content):
+    programme = Programme.objects.get(acronym="AIRCOP")
+    response = admin_client.get(
+        reverse("admin:programmes_programme_change", args=[programme.pk]),
+        headers={"accept-language": "en"},
+    )
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+
+    def label_of(name):
+        return tree.find(f".//*[@name='{name}']").get("aria-label")
+
+    assert label_of("participations-0-role") == "Role"
+    assert label_of("participations-0-note_en") == "Note [en]"
+    assert label_of("sources-0-DELETE") == "Delete"
 
 
 def test_list_shows_which_languages_are_complete(admin_client, content):

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from programmes.models import Organisation, Programme
+
 from ..pages import PUBLIC_PAGES
 
 AXE = (
@@ -56,8 +58,12 @@ ADMIN_PAGES = [
     "/admin/",
     "/admin/programmes/programme/",
     "/admin/programmes/programme/add/",
+    "/admin/programmes/programme/{aircop}/change/",
     "/admin/programmes/organisation/",
+    "/admin/programmes/organisation/{unodc}/change/",
     "/admin/programmes/region/",
+    "/admin/programmes/region/add/",
+    "/admin/programmes/homepage/1/change/",
 ]
 
 
@@ -68,11 +74,14 @@ def test_admin_pages_have_no_wcag_aa_violation(site, page, axe_source, admin_use
     page.fill("#id_password", "password")
     page.click("input[type=submit]")
 
-    pages = {
-        path: run_axe(page, axe_source)
-        for path in ADMIN_PAGES
-        if page.goto(site + path)
+    ids = {
+        "aircop": Programme.objects.get(acronym="AIRCOP").pk,
+        "unodc": Organisation.objects.get(acronym_en="UNODC").pk,
     }
+    pages = {}
+    for path in (template.format(**ids) for template in ADMIN_PAGES):
+        assert page.goto(site + path).status == 200, path
+        pages[path] = run_axe(page, axe_source)
 
     failures = {
         path: describe(r["violations"]) for path, r in pages.items() if r["violations"]

@@ -1,0 +1,96 @@
+"""Keyboard use, visible focus, and layout from 320 to 1280 px and at 200 % zoom."""
+
+import pytest
+
+from ..pages import PAGE_TYPES, PUBLIC_PAGES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TABBABLE = (
+    "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), "
+    "textarea:not([disabled]), [tabindex]:not([tabindex='-1'])"
+)
+FOCUS_IS_VISIBLE = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    const width = parseFloat(style.outlineWidth);
+    const outline = style.outlineStyle !== "none" && width >= 2;
+    const box = element.getBoundingClientRect();
+    return outline && box.width > 0 && box.height > 0;
+}"""
+ACTIVE = """() => {
+    const element = document.activeElement;
+    return element === document.body ? "body" : element.outerHTML.slice(0, 120);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), PUBLIC_PAGES, ids=[n for n, _p in PUBLIC_PAGES]
+)
+def test_every_control_is_reachable_by_keyboard_with_visible_focus(
+    site, page, name, path
+):
+    page.goto(site + path)
+    expected = page.locator(TABBABLE).count()
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate(FOCUS_IS_VISIBLE)
+    reached = [page.evaluate(ACTIVE)]
+    for _ in range(expected + 5):
+        page.keyboard.press("Tab")
+        if page.evaluate(ACTIVE) == "body":
+            break
+        assert page.evaluate(FOCUS_IS_VISIBLE), f"focus not visible on {reached[-1]}"
+        reached.append(page.evaluate(ACTIVE))
+
+    # Every control was reached once, in order, and Tab then left the page:
+    # nothing traps focus.
+    assert len(reached) == expected
+    assert page.evaluate(ACTIVE) == "body"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(ACTIVE) == reached[-1]
+
+
+def test_skip_link_moves_focus_to_the_main_content(site, page):
+    page.goto(site + "/en/programmes/aircop/")
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    page.keyboard.press("Tab")
+    assert page.evaluate(
+        "document.getElementById('main-content').contains(document.activeElement)"
+    )
+
+
+WIDTHS = [320, 768, 1280]
+SCROLLS_SIDEWAYS = """() => {
+    const root = document.documentElement;
+    return root.scrollWidth > root.clientWidth;
+}"""
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_pages_fit_every_width_and_200_percent_zoom(site, page, screenshots, name):
+    for path in PAGE_TYPES[name]:
+        language = path.split("/")[1]
+        page.goto(site + path)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=screenshots / f"{name}-{language}-{width}.png", full_page=True
+            )
+            assert not page.evaluate(SCROLLS_SIDEWAYS), f"{path} scrolls at {width} px"
+
+        # Zooming a 1280 px window to 200 % leaves a 640 CSS px viewport.
+        page.set_viewport_size({"width": 640, "height": 900})
+        page.screenshot(
+            path=screenshots / f"{name}-{language}-zoom200.png", full_page=True
+        )
+        assert not page.evaluate(SCROLLS_SIDEWAYS), f"{path} scrolls at 200 % zoom"
+        body_text = page.evaluate(
+            "parseFloat(getComputedStyle(document.body).fontSize)"
+        )
+        assert body_text >= 16
