@@ -175,28 +175,15 @@ def test_published_filters_and_for_region_chains():
 
 
 def test_home_page_is_a_single_row():
-    first = HomePage(
-        title_fr="A",
-        title_en="A",
-        heading_fr="H",
-        heading_en="H",
-        introduction_fr="I",
-        introduction_en="I",
-        summary_fr="S",
-        summary_en="S",
-    )
-    first.save()
-    second = HomePage(
-        title_fr="B",
-        title_en="B",
-        heading_fr="H",
-        heading_en="H",
-        introduction_fr="I",
-        introduction_en="I",
-        summary_fr="S",
-        summary_en="S",
-    )
-    second.save()
+    for title in ("A", "B"):
+        texts = {"title": title, "heading": "H", "introduction": "I", "summary": "S"}
+        HomePage(
+            **{
+                f"{name}_{code}": text
+                for name, text in texts.items()
+                for code in ("fr", "en")
+            }
+        ).save()
 
     assert HomePage.objects.count() == 1
     assert HomePage.load().title_fr == "B"
