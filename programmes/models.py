@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -52,6 +52,18 @@ def require_in_one_language(instance, field_name, message):
     names = [build_localized_fieldname(field_name, code) for code in language_codes()]
     if not any(getattr(instance, name) for name in names):
         raise ValidationError({names[0]: message})
+
+
+class Timestamped(models.Model):
+    """When a record was created and last changed (sitemaps, feeds, API, caching)."""
+
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class TranslatableModel(models.Model):
@@ -110,7 +122,7 @@ class TranslatableModel(models.Model):
         return get_language()
 
 
-class Region(TranslatableModel):
+class Region(Timestamped, TranslatableModel):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"),
@@ -144,7 +156,7 @@ class OrganisationKind(models.TextChoices):
     NGO = "ngo", _("non-governmental organisation")
 
 
-class Organisation(TranslatableModel):
+class Organisation(Timestamped, TranslatableModel):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(
         _("acronym"),
@@ -221,7 +233,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(beneficiary_regions=region)
 
 
-class Programme(TranslatableModel):
+class Programme(Timestamped, TranslatableModel):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(
         _("acronym"),
