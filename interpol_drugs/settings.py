@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
@@ -192,4 +193,14 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
+}
+
+# ---------------------------------------------------------------------------
+# 7. Open data (the JSON API and CSV downloads)
+# ---------------------------------------------------------------------------
+# The publisher has not stated the content's licence: none is assumed. Until
+# these are set, the site and the API say the licence is not yet specified.
+OPEN_DATA_LICENCE = {
+    "name": os.environ.get("DJANGO_OPEN_DATA_LICENCE_NAME", "").strip(),
+    "url": os.environ.get("DJANGO_OPEN_DATA_LICENCE_URL", "").strip(),
 }

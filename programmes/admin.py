@@ -144,6 +144,12 @@ class RegionAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
     prepopulated_fields = {"slug": ("name",)}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The same two-pane country picker as on programmes.
+        if db_field.name == "countries":
+            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(HomePage)
 class HomePageAdmin(TranslationStatusMixin, TabbedTranslationAdmin):

@@ -180,7 +180,7 @@ class ContentLoader:
         if instance is None:
             return SKIPPED
         self.objects_by_key[record.key] = instance
-        if self.state_fingerprint(record, instance) != tracked.object_fingerprint:
+        if not self.is_as_loaded(record, instance, tracked):
             return KEPT
         if file_fingerprint == tracked.source_fingerprint:
             return UNCHANGED
@@ -230,14 +230,45 @@ class ContentLoader:
             )
         return self.objects_by_key[key]
 
-    def state_fingerprint(self, record, instance):
+    def is_as_loaded(self, record, instance, tracked):
+        """True when nobody edited the row since the loader last wrote it.
+
+        When the file gains a field (e.g. regions got `countries`), the last
+        fingerprint did not cover it. A row that leaves such a field empty
+        cannot have been edited there, so the row is compared without its
+        empty fields too. A field an editor emptied still counts as edited:
+        the last fingerprint holds its old value.
+        """
+        if self.state_fingerprint(record, instance) == tracked.object_fingerprint:
+            return True
+        empty = self.empty_fields(record, instance)
+        return (
+            bool(empty)
+            and self.state_fingerprint(record, instance, leave_out=empty)
+            == tracked.object_fingerprint
+        )
+
+    def empty_fields(self, record, instance):
+        meta = record.model._meta
+        return {
+            name
+            for name in record.values
+            if meta.get_field(name).value_from_object(instance) in (None, "", [])
+        } | {
+            name for name in record.many_to_many if not getattr(instance, name).exists()
+        }
+
+    def state_fingerprint(self, record, instance, leave_out=()):
         """A fingerprint of the fields this record sets, as the database holds them."""
         state = {}
         for name in record.values:
-            model_field = record.model._meta.get_field(name)
-            state[name] = model_field.value_to_string(instance)
+            if name not in leave_out:
+                model_field = record.model._meta.get_field(name)
+                state[name] = model_field.value_to_string(instance)
         for name in record.many_to_many:
-            state[name] = sorted(getattr(instance, name).values_list("pk", flat=True))
+            if name not in leave_out:
+                values = getattr(instance, name).values_list("pk", flat=True)
+                state[name] = sorted(values)
         return fingerprint(state)
 
 

@@ -1,4 +1,5 @@
 import unicodedata
+from collections import Counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
@@ -26,6 +27,16 @@ def sort_key(text):
     return "".join(
         char for char in decomposed if not unicodedata.combining(char)
     ).casefold()
+
+
+def naming_country(field_name, code):
+    """A filter on a multiple CountryField: rows whose list holds `code`.
+
+    The field stores upper-case two-letter codes joined by commas ("GH,NG"),
+    so a two-letter substring cannot straddle a comma: `contains` matches one
+    whole code, never the end of one and the start of the next.
+    """
+    return Q(**{f"{field_name}__contains": code.upper()})
 
 
 def language_codes():
@@ -122,6 +133,11 @@ class TranslatableModel(models.Model):
         return get_language()
 
 
+class RegionQuerySet(models.QuerySet):
+    def containing(self, code):
+        return self.filter(naming_country("countries", code))
+
+
 class Region(Timestamped, TranslatableModel):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
@@ -132,6 +148,17 @@ class Region(Timestamped, TranslatableModel):
     display_order = models.PositiveSmallIntegerField(
         _("display order"), default=0, help_text=_("Lower numbers come first.")
     )
+    countries = CountryField(
+        _("countries"),
+        multiple=True,
+        blank=True,
+        help_text=_(
+            "The countries this region is made of. Country pages link to the "
+            "regions that contain them."
+        ),
+    )
+
+    objects = RegionQuerySet.as_manager()
 
     completeness_fields = ("name", "slug")
 
@@ -231,6 +258,38 @@ class ProgrammeQuerySet(models.QuerySet):
 
     def for_region(self, region):
         return self.filter(beneficiary_regions=region)
+
+    def for_country(self, code):
+        return self.filter(naming_country("beneficiary_countries", code))
+
+    def with_partner(self, organisation):
+        """Programmes the organisation runs or supports (any role but funder)."""
+        # A subquery, not a join: an organisation with two roles in one
+        # programme (lead and implementing) must not list it twice.
+        return self.filter(
+            pk__in=Participation.objects.filter(organisation=organisation)
+            .exclude(role=Participation.Role.FUNDER)
+            .values("programme")
+        )
+
+    def with_funder(self, organisation):
+        return self.filter(
+            pk__in=Participation.objects.filter(
+                organisation=organisation, role=Participation.Role.FUNDER
+            ).values("programme")
+        )
+
+    def beneficiary_countries(self):
+        """[(country, number of these programmes naming it)], by country name.
+
+        Names and order follow the active language. One query, whatever the
+        number of programmes.
+        """
+        counts = Counter()
+        for codes in self.values_list("beneficiary_countries", flat=True):
+            counts.update(code for code in codes.split(",") if code)
+        countries = [(Country(code), count) for code, count in counts.items()]
+        return sorted(countries, key=lambda item: sort_key(item[0].name))
 
 
 class Programme(Timestamped, TranslatableModel):

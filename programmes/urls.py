@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .feeds import LatestProgrammesFeed
 
 app_name = "programmes"
 
@@ -25,4 +27,18 @@ urlpatterns = [
     path(
         "regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"
     ),
+    # One translated segment: /fr/pays/gh/, /en/countries/gh/.
+    path(
+        _("countries/"),
+        include(
+            [
+                path("", views.country_list, name="country_list"),
+                path("<str:code>/", views.country_detail, name="country_detail"),
+            ]
+        ),
+    ),
+    # /fr/recherche/?q=douane, /en/search/?q=customs
+    path(_("search/"), views.search, name="search"),
+    # /fr/flux/, /en/feed/: programmes recently published or updated.
+    path(_("feed/"), LatestProgrammesFeed(), name="feed"),
 ]

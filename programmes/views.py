@@ -1,8 +1,13 @@
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_list_or_404, redirect, render
 from django.views.generic import DetailView, ListView
+from django_countries import countries
+from django_countries.fields import Country
 
+from .filters import ProgrammeFilters
 from .models import HomePage, Organisation, Programme, Region
+from .search import SiteSearch
 
 
 def home(request):
@@ -19,8 +24,19 @@ def home(request):
 class ProgrammeListView(ListView):
     paginate_by = 20
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.filters = ProgrammeFilters(request.GET)
+
     def get_queryset(self):
-        return Programme.objects.published()
+        return self.filters.apply(Programme.objects.published())
+
+    def get_context_data(self, **kwargs):
+        # alternate_query: the switcher and hreflang links keep the filters,
+        # translated into the other language.
+        return super().get_context_data(
+            filters=self.filters, alternate_query=self.filters, **kwargs
+        )
 
 
 class ProgrammeDetailView(DetailView):
@@ -65,4 +81,45 @@ class RegionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         programmes = Programme.objects.published().for_region(self.object)
-        return super().get_context_data(programmes=programmes, **kwargs)
+        # For the map: every country these programmes name, in or out of the region.
+        countries = [country for country, _count in programmes.beneficiary_countries()]
+        return super().get_context_data(
+            programmes=programmes, countries=countries, **kwargs
+        )
+
+
+def country_list(request):
+    return render(
+        request,
+        "programmes/country_list.html",
+        {"countries": Programme.objects.published().beneficiary_countries()},
+    )
+
+
+def country_detail(request, code):
+    """A country named by published programmes; `code` is its ISO 3166 alpha-2 code."""
+    # One address per country: /gh/, never /GH/ or /Gh/.
+    if code != code.lower():
+        return redirect("programmes:country_detail", code=code.lower(), permanent=True)
+    if code.upper() not in countries:
+        raise Http404
+    # A valid code that no published programme names has no page either.
+    programmes = get_list_or_404(Programme.objects.published().for_country(code))
+    return render(
+        request,
+        "programmes/country_detail.html",
+        {
+            "country": Country(code.upper()),
+            "programmes": programmes,
+            "regions": Region.objects.containing(code),
+        },
+    )
+
+
+def search(request):
+    site_search = SiteSearch(request.GET.get("q", ""))
+    return render(
+        request,
+        "programmes/search.html",
+        {"search": site_search, "alternate_query": site_search},
+    )

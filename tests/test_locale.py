@@ -1,5 +1,8 @@
 import gettext
+import os
 import shutil
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -8,13 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-CATALOGUE = (
-    Path(__file__).resolve().parent.parent
-    / "locale"
-    / "fr"
-    / "LC_MESSAGES"
-    / "django.po"
-)
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
 def test_french_catalogue_is_complete():
@@ -39,28 +37,36 @@ def test_french_catalogue_is_compiled_and_used():
     reason="GNU gettext is not installed: apt-get install gettext",
 )
 def test_french_catalogue_has_every_string_of_the_code(tmp_path):
-    """Fails when a string was added to the code without `make messages`."""
-    saved = tmp_path / "django.po"
-    shutil.copy(CATALOGUE, saved)
-    try:
-        call_command(
-            "makemessages",
-            locale=["fr"],
-            no_location=True,
-            ignore_patterns=[".venv", "var", "node_modules"],
-            verbosity=0,
-        )
-        current = {
-            (e.msgctxt, e.msgid) for e in polib.pofile(str(CATALOGUE)) if not e.obsolete
-        }
-    finally:
-        shutil.copy(saved, CATALOGUE)
-    committed = {
-        (e.msgctxt, e.msgid) for e in polib.pofile(str(saved)) if not e.obsolete
-    }
+    """Fails when a string was added to the code without `make messages`.
 
-    assert current - committed == set(), (
-        "run `make messages` and translate the new strings"
+    makemessages runs on a copy of the project, so the catalogue in the
+    working tree is never touched.
+    """
+    copy = tmp_path / "project"
+    for name in ("interpol_drugs", "programmes", "templates", "locale"):
+        shutil.copytree(
+            ROOT / name, copy / name, ignore=shutil.ignore_patterns("*.pyc")
+        )
+    shutil.copy(ROOT / "manage.py", copy)
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "catalogue-test",
+        "DJANGO_DATA_DIR": str(tmp_path / "var"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location"],
+        cwd=copy,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+
+    def entries(path):
+        return {(e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if not e.obsolete}
+
+    fresh = entries(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")
+    assert fresh - entries(CATALOGUE) == set(), (
+        "run `make messages`, translate the new strings"
     )
 
 

@@ -262,7 +262,7 @@ def test_programme_page_lists_regions_countries_and_sources(client, content):
 def test_countries_are_sorted_by_name_in_the_page_language(client, content):
     tree = parse(client.get("/fr/programmes/crimjust/"))
     countries = [
-        li.text
+        "".join(li.itertext())
         for li in tree.findall(
             ".//section[@aria-labelledby='beneficiaries-heading']//ul[2]/li"
         )

@@ -1,5 +1,7 @@
 """Links between the language versions of a page, and lang marks for fallbacks."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
@@ -30,9 +32,18 @@ def alternate_url(context, language_code, obj=None, absolute=False):
             path = obj.get_absolute_url()
     else:
         path = _translated_path(request.path, language_code)
+    # A page whose query string has meaning (filters, a search) puts an
+    # `alternate_query` in its context: its query_for(language_code) gives the
+    # parameters in that language (a region's slug differs per language).
+    query = {}
+    alternate_query = context.get("alternate_query")
+    if alternate_query is not None:
+        query.update(alternate_query.query_for(language_code))
     page = request.GET.get("page")
     if page and page.isdigit() and page != "1":
-        path = f"{path}?page={page}"
+        query["page"] = page
+    if query:
+        path = f"{path}?{urlencode(query)}"
     return request.build_absolute_uri(path) if absolute else path
 
 

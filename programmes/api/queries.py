@@ -1,0 +1,89 @@
+"""What the API publishes: published programmes only, and only their relations."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from ..models import Organisation, Participation, Programme, Region
+
+
+def programmes():
+    return Programme.objects.published().with_related().prefetch_related("sources")
+
+
+def organisations():
+    # to_attr: the name says the list holds published programmes only.
+    return Organisation.objects.prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.of_published_programmes()
+            .select_related("programme")
+            .order_by("programme__display_order", "programme__pk", "display_order"),
+            to_attr="published_participations",
+        )
+    )
+
+
+def regions():
+    return Region.objects.prefetch_related(
+        Prefetch(
+            "programmes",
+            queryset=Programme.objects.published(),
+            to_attr="published_programmes",
+        )
+    )
+
+
+def beneficiary_codes():
+    """The codes of the countries that have a country resource (one query)."""
+    return {
+        country.code
+        for country, _count in Programme.objects.published().beneficiary_countries()
+    }
+
+
+@dataclass
+class BeneficiaryCountry:
+    """A country named by published programmes; `code` is lowercase ISO 3166."""
+
+    code: str
+    programmes: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+
+
+def countries():
+    """Every beneficiary country by code, with its programmes and regions.
+
+    Two queries whatever the number of programmes: the codes are stored as
+    text on each programme, so the grouping is done here.
+    """
+    by_code = {}
+    for programme in Programme.objects.published():
+        for country in programme.beneficiary_countries:
+            by_code.setdefault(
+                country.code, BeneficiaryCountry(country.code.lower())
+            ).programmes.append(programme)
+    for region in Region.objects.all():
+        for country in region.countries:
+            if country.code in by_code:
+                by_code[country.code].regions.append(region)
+    return [by_code[code] for code in sorted(by_code)]
+
+
+def is_country_code(code):
+    """Two lowercase ASCII letters, the form of the API's country addresses.
+
+    Checked before any lookup: other text (e.g. "h,") could match part of the
+    stored "GH,NG".
+    """
+    return len(code) == 2 and code.isascii() and code.isalpha() and code.islower()
+
+
+def country(code):
+    """The beneficiary country with this lowercase code, or None."""
+    if not is_country_code(code):
+        return None
+    programmes = list(Programme.objects.published().for_country(code))
+    if not programmes:
+        return None
+    return BeneficiaryCountry(code, programmes, list(Region.objects.containing(code)))

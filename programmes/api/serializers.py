@@ -1,0 +1,227 @@
+"""Plain functions that turn models into the API's JSON-ready dicts.
+
+Text people read comes in every language at once, as the site shows it:
+{"fr": "…", "en": "…"}. A language with no text of its own shows another
+language's text, and the object then says so: "fallback": {"fr": "en"} means
+the French value is the English text. Links are absolute URLs.
+
+Plain functions rather than Django REST framework: the API is read-only, four
+resources and a few dozen lines of mapping; DRF would add a dependency, its
+own settings, renderers and pagination classes to learn, and still need custom
+fields for the bilingual shape and the fallback flags.
+"""
+
+from django.urls import reverse
+from django.utils import translation
+from django_countries.fields import Country
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from ..models import language_codes
+
+
+def translated(obj, field_name):
+    """The value of a translated field in every language, marking fallbacks.
+
+    Follows modeltranslation's fallback order, like the pages do.
+    """
+    values, fallback = {}, {}
+    for code in language_codes():
+        values[code] = ""
+        for source in resolution_order(code):
+            value = getattr(obj, build_localized_fieldname(field_name, source))
+            if value:
+                values[code] = value
+                if source != code:
+                    fallback[code] = source
+                break
+    if fallback:
+        values["fallback"] = fallback
+    return values
+
+
+def in_each_language(function):
+    """{"fr": function() in French, "en": function() in English}."""
+    values = {}
+    for code in language_codes():
+        with translation.override(code):
+            values[code] = str(function())
+    return values
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def api_url(request, name, **kwargs):
+    return absolute(request, reverse(f"api:{name}", kwargs=kwargs))
+
+
+def html_url(request, obj):
+    return in_each_language(lambda: absolute(request, obj.get_absolute_url()))
+
+
+def country_html_url(request, code):
+    return in_each_language(
+        lambda: absolute(
+            request, reverse("programmes:country_detail", kwargs={"code": code})
+        )
+    )
+
+
+def timestamp(value):
+    return value.isoformat(timespec="seconds")
+
+
+# --- Links: the short form of a resource inside another one -------------------
+
+
+def programme_link(programme, request):
+    return {
+        "id": programme.pk,
+        "url": api_url(request, "programme_detail", pk=programme.pk),
+        "acronym": programme.acronym,
+        "name": translated(programme, "name"),
+    }
+
+
+def organisation_link(organisation, request):
+    return {
+        "id": organisation.pk,
+        "url": api_url(request, "organisation_detail", pk=organisation.pk),
+        "acronym": translated(organisation, "acronym"),
+        "name": translated(organisation, "name"),
+    }
+
+
+def region_link(region, request):
+    return {
+        "id": region.pk,
+        "url": api_url(request, "region_detail", pk=region.pk),
+        "name": translated(region, "name"),
+    }
+
+
+def country_link(code, request, has_resource=True):
+    """`code` is lowercase; a country no published programme names has no URL."""
+    return {
+        "code": code,
+        "url": api_url(request, "country_detail", code=code) if has_resource else None,
+        "name": in_each_language(lambda: Country(code.upper()).name),
+    }
+
+
+def role(participation):
+    return {
+        "role": participation.role,
+        "role_label": in_each_language(participation.get_role_display),
+        "note": translated(participation, "note"),
+    }
+
+
+# --- Resources ----------------------------------------------------------------
+
+
+def programme_data(programme, request):
+    budget = None
+    if programme.budget_amount is not None:
+        # A string keeps the decimal amount exact.
+        budget = {
+            "amount": str(programme.budget_amount),
+            "currency": programme.budget_currency,
+        }
+    return {
+        "id": programme.pk,
+        "url": api_url(request, "programme_detail", pk=programme.pk),
+        "html_url": html_url(request, programme),
+        "slug": translated(programme, "slug"),
+        "acronym": programme.acronym,
+        "name": translated(programme, "name"),
+        "summary": translated(programme, "summary"),
+        "description": translated(programme, "description"),
+        "website": translated(programme, "website"),
+        "start_year": programme.start_year,
+        "end_year": programme.end_year,
+        "stage": programme.stage or None,
+        "stage_label": (
+            in_each_language(programme.get_stage_display) if programme.stage else None
+        ),
+        "budget": budget,
+        "stated_country_count": programme.stated_country_count,
+        "facts_note": translated(programme, "facts_note"),
+        "organisations": [
+            organisation_link(participation.organisation, request) | role(participation)
+            for participation in programme.participations.all()
+        ],
+        "regions": [
+            region_link(region, request)
+            for region in programme.beneficiary_regions.all()
+        ],
+        "countries": [
+            country_link(country.code.lower(), request)
+            for country in programme.beneficiary_countries
+        ],
+        "sources": [
+            {
+                "title": translated(source, "title"),
+                "url": source.url or None,
+                "language": source.language or None,
+                "checked_on": source.checked_on.isoformat()
+                if source.checked_on
+                else None,
+            }
+            for source in programme.sources.all()
+        ],
+        "updated_at": timestamp(programme.updated_at),
+    }
+
+
+def organisation_data(organisation, request):
+    return {
+        "id": organisation.pk,
+        "url": api_url(request, "organisation_detail", pk=organisation.pk),
+        "html_url": html_url(request, organisation),
+        "slug": translated(organisation, "slug"),
+        "acronym": translated(organisation, "acronym"),
+        "name": translated(organisation, "name"),
+        "kind": organisation.kind,
+        "kind_label": in_each_language(organisation.get_kind_display),
+        "description": translated(organisation, "description"),
+        "website": organisation.website or None,
+        "programmes": [
+            programme_link(participation.programme, request) | role(participation)
+            for participation in organisation.published_participations
+        ],
+        "updated_at": timestamp(organisation.updated_at),
+    }
+
+
+def region_data(region, request, beneficiary_codes):
+    return {
+        "id": region.pk,
+        "url": api_url(request, "region_detail", pk=region.pk),
+        "html_url": html_url(request, region),
+        "slug": translated(region, "slug"),
+        "name": translated(region, "name"),
+        "countries": [
+            country_link(
+                country.code.lower(), request, country.code in beneficiary_codes
+            )
+            for country in region.countries
+        ],
+        "programmes": [
+            programme_link(programme, request)
+            for programme in region.published_programmes
+        ],
+        "updated_at": timestamp(region.updated_at),
+    }
+
+
+def country_data(country, request):
+    """`country` is a queries.BeneficiaryCountry."""
+    return country_link(country.code, request) | {
+        "html_url": country_html_url(request, country.code),
+        "programmes": [
+            programme_link(programme, request) for programme in country.programmes
+        ],
+        "regions": [region_link(region, request) for region in country.regions],
+    }

@@ -1,0 +1,45 @@
+"""An Atom feed per language of the programmes recently published or updated."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext
+
+from .metadata import SITE_NAME
+from .models import Programme
+
+
+class LatestProgrammesFeed(Feed):
+    feed_type = Atom1Feed
+    limit = 20
+
+    def title(self):
+        return str(SITE_NAME)
+
+    def subtitle(self):
+        return gettext("Programmes recently published or updated")
+
+    def link(self):
+        return reverse("programmes:programme_list")
+
+    def author_name(self):
+        # Atom requires an author for the feed or for every entry.
+        return str(SITE_NAME)
+
+    def items(self):
+        return Programme.objects.published().order_by("-updated_at", "-pk")[
+            : self.limit
+        ]
+
+    def item_title(self, programme):
+        # Atom titles are plain text: no HTML escaping (unlike RSS).
+        return programme.title
+
+    def item_description(self, programme):
+        # Written as <summary type="html">: escape the text so that a "<" or
+        # "&" in it stays text.
+        return escape(programme.summary)
+
+    def item_updateddate(self, programme):
+        return programme.updated_at

@@ -1,0 +1,39 @@
+"""{% world_map countries title %}: the map of beneficiary countries."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+
+from ..maps import has_shape, world_map_svg
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/world_map.html")
+def world_map(countries, title, with_list=False):
+    """The map with `countries` (Country objects or codes) highlighted and linked.
+
+    `with_list` adds the linked list of the countries (Country objects then)
+    after the map, for pages that do not list them already: the map's text
+    equivalent. Countries with no shape in the geometry are listed, not drawn.
+    """
+    codes = [str(getattr(country, "code", country)) for country in countries]
+    urls = {
+        code: reverse("programmes:country_detail", kwargs={"code": code.lower()})
+        for code in codes
+        if has_shape(code)
+    }
+    if not urls:
+        return {"svg": ""}
+    count = len(urls)
+    description = ngettext(
+        "World map. The highlighted country is a link to its page; "
+        "the list after the map gives it too.",
+        "World map. The %(count)s highlighted countries are links to their pages; "
+        "the list after the map gives them too.",
+        count,
+    ) % {"count": count}
+    return {
+        "svg": world_map_svg(urls, get_language(), title, description),
+        "countries": countries if with_list else [],
+    }

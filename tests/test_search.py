@@ -1,0 +1,465 @@
+"""The site search: /fr/recherche/?q=… and /en/search/?q=…"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from programmes.search import (
+    MAX_QUERY_LENGTH,
+    Matcher,
+    clean_query,
+    fold,
+    search_terms,
+)
+
+from .factories import make_organisation, make_programme, make_region
+from .test_views import parse, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, language, query):
+    url = reverse_in(language, "programmes:search")
+    return client.get(url, {"q": query})
+
+
+def reverse_in(language, name, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def result_links(response):
+    """{group id: [result addresses]} in the page's order."""
+    tree = parse(response)
+    return {
+        section.get("aria-labelledby").removeprefix("results-"): [
+            a.get("href") for a in section.iterfind(".//ul/li/a")
+        ]
+        for section in tree.iterfind(".//main//section")
+    }
+
+
+def all_result_links(response):
+    return [url for urls in result_links(response).values() for url in urls]
+
+
+def marked_words(response):
+    return [mark.text for mark in parse(response).iterfind(".//main//mark")]
+
+
+# --- Addresses ---------------------------------------------------------------
+
+
+def test_search_address_is_translated():
+    assert reverse_in("fr", "programmes:search") == "/fr/recherche/"
+    assert reverse_in("en", "programmes:search") == "/en/search/"
+
+
+# --- What a query finds ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "expected_url", "marked"),
+    [
+        # Accents and case do not matter.
+        ("fr", "cocaine", "/fr/programmes/crimjust/", "cocaïne"),
+        ("fr", "COCAÏNE", "/fr/organisations/union-europeenne/", "cocaïne"),
+        ("en", "cocaine", "/en/programmes/crimjust/", "Cocaine"),
+        # A word finds the words that start with it; a plural finds the singular.
+        ("fr", "douane", "/fr/organisations/omd/", "douanes"),
+        ("fr", "Douanes", "/fr/programmes/aircop/", "douanes"),
+        ("en", "customs", "/en/organisations/wco/", "Customs"),
+        ("en", "custom", "/en/programmes/aircop/", "Customs"),
+        # Acronyms, in the page's language.
+        ("fr", "onudc", "/fr/organisations/onudc/", "ONUDC"),
+        ("en", "unodc", "/en/organisations/unodc/", "UNODC"),
+        ("en", "aircop", "/en/programmes/aircop/", "AIRCOP"),
+        # Regions and countries, named in the page's language.
+        ("fr", "caraibe", "/fr/regions/caraibes/", "Caraïbes"),
+        ("en", "caribbean", "/en/regions/caribbean/", "Caribbean"),
+        ("fr", "equateur", "/fr/pays/ec/", "Équateur"),
+        ("en", "ecuador", "/en/countries/ec/", "Ecuador"),
+        ("fr", "cote d'ivoire", "/fr/pays/ci/", "Côte"),
+    ],
+)
+def test_search_finds_and_highlights(
+    client, content, language, query, expected_url, marked
+):
+    response = search(client, language, query)
+
+    assert response.status_code == 200
+    assert expected_url in all_result_links(response)
+    assert marked in marked_words(response)
+
+
+def test_search_looks_at_the_page_language_only(client, content):
+    # "douane" is French: the English pages have no such word.
+    assert all_result_links(search(client, "en", "douane")) == []
+    assert all_result_links(search(client, "fr", "customs")) == []
+    # Country names too: "Équateur" in French, "Ecuador" in English.
+    assert "/en/countries/ec/" not in all_result_links(search(client, "en", "equateur"))
+
+
+def test_every_word_must_match(client, content):
+    links = all_result_links(search(client, "en", "cocaine route"))
+    assert "/en/programmes/crimjust/" in links
+
+    assert all_result_links(search(client, "en", "cocaine zanzibar")) == []
+
+
+def test_stop_words_are_not_highlighted_among_other_words(client, content):
+    response = search(client, "fr", "route de la cocaïne")
+
+    assert "/fr/programmes/crimjust/" in all_result_links(response)
+    assert {word.casefold() for word in marked_words(response)} <= {
+        "route",
+        "routes",
+        "cocaïne",
+    }
+
+
+def test_text_shown_from_the_other_language_is_searched_and_marked(client, content):
+    # AMERIPOL has no French name: French pages show the English one.
+    response = search(client, "fr", "police community")
+    link = parse(response).find(".//main//a[@href='/fr/organisations/ameripol/']")
+
+    assert link is not None
+    assert link.get("lang") == "en"
+
+
+def test_results_are_grouped_by_kind_with_counts(client, content):
+    response = search(client, "fr", "caraibes")
+    tree = parse(response)
+    groups = result_links(response)
+
+    assert list(groups) == ["programmes", "regions"]
+    assert groups["regions"] == ["/fr/regions/caraibes/"]
+    for section in tree.iterfind(".//main//section"):
+        heading = "".join(section.find("h2").itertext())
+        assert f"({len(section.findall('.//ul/li'))})" in heading
+    total = sum(len(urls) for urls in groups.values())
+    # text_of turns the no-break spaces of French typography into spaces.
+    assert f"{total} résultats pour « caraibes »" in text_of(response)
+    headings = [h2.text.strip() for h2 in tree.iterfind(".//main//section/h2")]
+    assert headings == ["Programmes", "Régions"]
+
+
+def test_results_are_grouped_in_english_too(client, content):
+    response = search(client, "en", "africa")
+    tree = parse(response)
+
+    headings = [h2.text.strip() for h2 in tree.iterfind(".//main//section/h2")]
+    assert headings == ["Programmes", "Organisations", "Regions"]
+    assert "/en/regions/west-africa/" in result_links(response)["regions"]
+    assert " results for “africa”." in text_of(response)
+
+
+def test_best_matches_come_first(client, db):
+    in_description = make_programme(description_en="About customs work.")
+    in_name = make_programme(name_en="Customs cooperation")
+
+    links = all_result_links(search(client, "en", "customs"))
+
+    assert links == [
+        in_name.get_absolute_url(),
+        in_description.get_absolute_url(),
+    ]
+
+
+def test_only_published_programmes_are_found(client, db):
+    published = make_programme(name_en="Zanzibar published", slug_en="published")
+    make_programme(
+        name_en="Zanzibar draft",
+        slug_en="draft",
+        is_published=False,
+        beneficiary_countries=["TZ"],
+    )
+
+    response = search(client, "en", "zanzibar")
+
+    assert all_result_links(response) == [published.get_absolute_url()]
+    assert "draft" not in response.content.decode()
+    # A country named by a draft programme only is not a result either.
+    assert all_result_links(search(client, "en", "tanzania")) == []
+
+
+def test_a_country_is_found_only_when_a_published_programme_names_it(client, content):
+    assert all_result_links(search(client, "en", "ghana")) == ["/en/countries/gh/"]
+    # France is named (INTERPOL is based in Lyon) but no programme benefits it.
+    assert "countries" not in result_links(search(client, "en", "france"))
+
+
+def test_country_result_says_how_many_programmes_name_it(client, content):
+    response = search(client, "en", "ghana")
+
+    assert "2 programmes" in text_of(response)
+
+
+def test_organisations_and_regions_are_all_public(client, db):
+    make_organisation(name_en="Lonely Agency", slug_en="lonely")
+    make_region(name_en="Lonely Region", slug_en="lonely-region")
+
+    groups = result_links(search(client, "en", "lonely"))
+
+    assert groups == {
+        "organisations": ["/en/organisations/lonely/"],
+        "regions": ["/en/regions/lonely-region/"],
+    }
+
+
+# --- The page --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "title"),
+    [
+        ("fr", "douane", "Recherche\xa0: «\xa0douane\xa0» · "),
+        ("en", "customs", "Search: “customs” · "),
+    ],
+)
+def test_search_page_has_its_title_noindex_and_form(
+    client, content, language, query, title
+):
+    tree = parse(search(client, language, query))
+
+    assert tree.find(".//title").text.startswith(title)
+    assert tree.find(".//meta[@name='robots']").get("content") == "noindex"
+    form = tree.find(".//main//form")
+    assert form.get("method") == "get"
+    assert form.get("action") == reverse_in(language, "programmes:search")
+    field = form.find(".//input[@name='q']")
+    assert field.get("value") == query
+    assert form.find(f".//label[@for='{field.get('id')}']").text.strip()
+    assert form.find(".//button[@type='submit']") is not None
+    assert len(tree.findall(".//h1")) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "other_url"),
+    [
+        ("/fr/recherche/?q=douane", "/en/search/?q=douane"),
+        ("/en/search/?q=customs", "/fr/recherche/?q=customs"),
+    ],
+)
+def test_language_switcher_keeps_the_query(client, content, url, other_url):
+    tree = parse(client.get(url))
+
+    assert tree.find(".//nav[@class='language-switcher']//a").get("href") == other_url
+
+
+@pytest.mark.parametrize("url", ["/fr/", "/en/programmes/aircop/", "/en/regions/"])
+def test_every_page_has_a_labelled_search_form_in_its_header(client, content, url):
+    tree = parse(client.get(url))
+    form = tree.find(".//header//form[@role='search']")
+
+    assert form.get("method") == "get"
+    assert form.get("action") == reverse_in(url.split("/")[1], "programmes:search")
+    field = form.find(".//input[@type='search']")
+    assert field.get("name") == "q"
+    label = form.find(f".//label[@for='{field.get('id')}']")
+    assert label.text.strip()
+    assert form.find(".//button[@type='submit']").text.strip()
+
+
+def test_empty_search_asks_for_words(client, content):
+    response = client.get("/en/search/")
+
+    assert response.status_code == 200
+    assert "Type one or more words to search the site." in text_of(response)
+    assert parse(response).find(".//main//section") is None
+
+
+def test_no_result_says_so(client, content):
+    response = search(client, "fr", "zzzzzz")
+
+    assert "0 résultat pour « zzzzzz »." in text_of(response)
+    assert "Essayez avec moins de mots" in text_of(response)
+
+
+# --- Hostile or odd queries ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "<script>alert(1)</script>",
+        "%",
+        "%%",
+        "'",
+        "' OR 1=1 --",
+        '"',
+        "\\",
+        "\x00",
+        "douane\x00",
+        "!!! ??? ...",
+        "_",
+        "a",
+        "de la",
+        "douane:* | !cocaine & (x)",
+        "\u202e\u200b",
+        "🙂",
+        "é" * 300,
+        "x" * 10_000,
+        "douane " * 2_000,
+    ],
+)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_any_query_gets_a_normal_page(client, content, language, query):
+    response = search(client, language, query)
+
+    assert response.status_code == 200
+    tree = parse(response)  # strict parser: well-formed HTML
+    assert tree.get("lang") == language
+    page = response.content.decode()
+    assert "<script>alert" not in page
+    assert "\x00" not in page
+    value = tree.find(".//main//input[@name='q']").get("value") or ""
+    assert len(value) <= MAX_QUERY_LENGTH
+
+
+def test_query_is_escaped_in_the_page(client, content):
+    response = search(client, "en", '<script>alert("x")</script> customs')
+    page = response.content.decode()
+
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; customs" in page
+    assert parse(response).find(".//main//input[@name='q']").get("value") == (
+        '<script>alert("x")</script> customs'
+    )
+
+
+def test_stored_text_is_escaped_before_highlighting(client, db):
+    make_programme(
+        name_en="<b>Customs</b> & <i>co</i>",
+        summary_en="<img src=x onerror=alert(1)> customs",
+        slug_en="escaped",
+    )
+
+    page = search(client, "en", "customs").content.decode()
+
+    assert "&lt;b&gt;<mark>Customs</mark>&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; <mark>customs</mark>" in page
+    assert "<img" not in page and "<b>" not in page
+
+
+def test_a_very_long_query_is_cut_and_the_page_says_so(client, content):
+    response = search(client, "en", "customs " + "x" * 10_000)
+
+    assert response.status_code == 200
+    assert f"only its first {MAX_QUERY_LENGTH} characters were used" in text_of(
+        response
+    )
+    field = parse(response).find(".//main//input[@name='q']")
+    assert len(field.get("value")) == MAX_QUERY_LENGTH
+    assert field.get("maxlength") == str(MAX_QUERY_LENGTH)
+
+
+def test_punctuation_only_query_explains_what_to_type(client, content):
+    response = search(client, "fr", "%%% ''' !!!")
+
+    assert "saisissez des lettres ou des chiffres" in text_of(response)
+
+
+# --- Queries: bounded whatever the content --------------------------------------
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def build_content(count):
+    organisation = make_organisation(name_en="Customs Agency")
+    region = make_region(name_en="Customs Region")
+    for _ in range(count):
+        programme = make_programme(
+            name_en="Customs programme", beneficiary_countries=["GH", "NG"]
+        )
+        programme.beneficiary_regions.add(region)
+        programme.participations.create(organisation=organisation, role="partner")
+
+
+def test_query_count_is_the_same_with_4_and_200_programmes(client, db):
+    url = "/en/search/?q=customs+programme"
+    build_content(4)
+    with_4 = count_queries(client, url)
+
+    build_content(196)
+    with_200 = count_queries(client, url)
+
+    assert with_200 == with_4
+    assert with_4 <= 6
+    response = client.get(url)
+    assert len(result_links(response)["programmes"]) == 200
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+def test_postgresql_uses_full_text_search_with_unaccent(client, content):
+    with CaptureQueriesContext(connection) as queries:
+        response = search(client, "fr", "cocaine")
+
+    sql = " ".join(query["sql"] for query in queries)
+    assert "to_tsquery" in sql and "unaccent" in sql and "'french'" in sql
+    assert "/fr/programmes/crimjust/" in all_result_links(response)
+
+
+# --- The building blocks ---------------------------------------------------------
+
+
+def test_fold_removes_case_accents_and_ligatures():
+    assert fold("Cocaïne") == fold("COCAINE") == "cocaine"
+    assert fold("Œuvre") == "oeuvre"
+    assert fold("Équateur") == "equateur"
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        ("Route de la cocaïne", ["route", "cocaine"]),
+        ("de la", ["de", "la"]),
+        ("douanes DOUANE", ["douane"]),
+        ("customs", ["custom"]),
+        ("réseaux", ["reseau"]),
+        ("l’Ouest", ["ouest"]),
+        ("I-RAID", ["raid"]),
+        ("douane:* & !x", ["douane"]),
+        ("' % _ \x00", []),
+        ("a", []),
+        (" ".join(f"word{n}" for n in range(50)), [f"word{n}" for n in range(10)]),
+    ],
+)
+def test_search_terms(query, terms):
+    assert search_terms(query) == terms
+
+
+def test_clean_query_removes_control_characters_and_cuts():
+    assert clean_query("  douane\x00\ncocaïne\u200b ") == ("douane cocaïne", False)
+    query, was_cut = clean_query("x" * 500)
+    assert len(query) == MAX_QUERY_LENGTH and was_cut
+
+
+def test_highlight_escapes_then_marks_whole_words():
+    matcher = Matcher(search_terms("douan"))
+
+    assert matcher.highlight("<Douanes> & « douanier » adouané") == (
+        "&lt;<mark>Douanes</mark>&gt; &amp; « <mark>douanier</mark> » adouané"
+    )
+
+
+def test_excerpt_shows_the_text_around_the_first_match():
+    matcher = Matcher(search_terms("cocaine"))
+    text = " ".join(["word"] * 100 + ["cocaïne"] + ["word"] * 100)
+
+    excerpt = matcher.excerpt(text, length=60)
+
+    assert excerpt.startswith("… ") and excerpt.endswith(" …")
+    assert "<mark>cocaïne</mark>" in excerpt
+    assert len(excerpt) < 100
