@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test check lint format messages compilemessages setup install install-dev clean
+.PHONY: help run dev test test-postgres check lint format messages compilemessages setup install install-dev clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -63,6 +63,12 @@ $(A11Y_TOOLS): tools/a11y/package.json tools/a11y/package-lock.json
 test: $(VENV)/.installed-dev compilemessages $(A11Y_TOOLS) ## Install the test dependencies and run every test
 	@echo "==> Running the tests (browser tests need Debian's chromium)"
 	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-dev compilemessages ## The tests (browser ones aside) on PostgreSQL at $$DATABASE_URL
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user@host:port/db first (.ci/run starts a throwaway server)."; exit 2; }
+	$(BIN)/pip install --quiet --disable-pip-version-check ".[dev,postgres]"
+	@echo "==> Running the tests on PostgreSQL"
+	$(BIN)/pytest --ignore=tests/browser
 
 check: $(VENV)/.installed-dev ## Lint, Django's checks and missing migrations
 	$(BIN)/ruff check .
