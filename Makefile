@@ -64,9 +64,13 @@ test: $(VENV)/.installed-dev compilemessages $(A11Y_TOOLS) ## Install the test d
 	@echo "==> Running the tests (browser tests need Debian's chromium)"
 	$(BIN)/pytest
 
-test-postgres: $(VENV)/.installed-dev compilemessages ## The tests (browser ones aside) on PostgreSQL at $$DATABASE_URL
-	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user@host:port/db first (.ci/run starts a throwaway server)."; exit 2; }
+$(VENV)/.installed-postgres: $(VENV)/.installed-dev pyproject.toml
+	@echo "==> Installing the PostgreSQL driver"
 	$(BIN)/pip install --quiet --disable-pip-version-check ".[dev,postgres]"
+	@touch $@
+
+test-postgres: $(VENV)/.installed-postgres compilemessages ## The tests (browser ones aside) on PostgreSQL at $$DATABASE_URL
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user@host:port/db first (.ci/run starts a throwaway server)."; exit 2; }
 	@echo "==> Running the tests on PostgreSQL"
 	$(BIN)/pytest --ignore=tests/browser
 
