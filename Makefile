@@ -4,10 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
-WORKERS ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test test-postgres check lint format messages compilemessages setup install install-dev clean
+.PHONY: help run dev backup restore test test-postgres check lint format messages compilemessages setup install install-dev clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,11 +43,17 @@ run: setup ## Install, migrate, load the content and serve the site on 127.0.0.1
 	@echo "==> Collecting static files"
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	@echo "==> Serving http://127.0.0.1:$(PORT)/ (DEBUG off). Stop with Ctrl+C."
-	DJANGO_DEBUG=0 $(BIN)/gunicorn interpol_drugs.wsgi --bind 127.0.0.1:$(PORT) \
-		--workers $(WORKERS) --no-control-socket --access-logfile -
+	PORT=$(PORT) DJANGO_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py
 
 dev: setup ## The same with Django's development server and DEBUG on
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+backup: install ## Back up the database and uploaded files into var/backups/ (or OUTPUT=file)
+	$(MANAGE) backup_site $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: install ## Replace the database and uploaded files with FILE=var/backups/<archive>
+	@test -n "$(FILE)" || { echo "Name the archive: make restore FILE=var/backups/backup-<date>.tar.gz"; exit 2; }
+	$(MANAGE) restore_site "$(FILE)"
 
 A11Y_TOOLS := tools/a11y/node_modules/.package-lock.json
 

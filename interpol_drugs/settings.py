@@ -2,9 +2,11 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +58,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with the login asking for a two-step verification code
+    # (accounts/admin_site.py): replaces "django.contrib.admin".
+    "accounts.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,19 +69,40 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
+    # Staff accounts: login lockout (axes), two-step verification (django-otp).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "programmes",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries X-Request-ID and every log line
+    # written while handling the request names it (interpol_drugs/middleware.py).
+    "interpol_drugs.middleware.RequestIdMiddleware",
+    # Turns "database unreachable" raised by any view into a 503 page.
+    "interpol_drugs.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers (CONTENT_SECURITY_POLICY below, interpol_drugs/headers.py)
+    # come early so that every response, static files and refusals included,
+    # carries them.
+    "csp.middleware.CSPMiddleware",
+    # Here rather than last: redirects, refusals and static files get it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "interpol_drugs.headers.SecurityHeadersMiddleware",
+    "interpol_drugs.headers.RefuseTraceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: tells whether the session gave a two-step code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "interpol_drugs.urls"
@@ -110,6 +135,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL cancels a statement that runs longer than this, so that one slow
+# query cannot hold a worker (and its connection) for ever.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", 30000))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+    )
 
 # ---------------------------------------------------------------------------
 # 3. Languages: French is the default; both are prefixed in URLs (/fr/, /en/)
@@ -166,7 +198,37 @@ SECURE_HSTS_SECONDS = (
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only staff get cookies (public pages set none, so any cache may keep them).
+# The admin never reads the CSRF cookie from JavaScript: it can be HttpOnly.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# The admin's address (default "admin/"). A custom one keeps the bots that
+# probe /admin/ away from the login form; robots.txt never names it.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty, e.g. admin/.")
+
+# Content-Security-Policy (django-csp 4), the same for every page, the admin
+# included: no inline script or style anywhere, everything comes from the site
+# itself. JSON-LD blocks are data, not scripts: script-src does not apply.
+# Django's admin, modeltranslation's tabs (jQuery UI, served locally) and the
+# admin's widgets need nothing more (tests/browser/test_content_security_policy.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 PASSWORD_VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -182,16 +244,39 @@ AUTH_PASSWORD_VALIDATORS = [
 # ---------------------------------------------------------------------------
 # 6. Logging
 # ---------------------------------------------------------------------------
+# One line per event on standard error, each with the request's id
+# (interpol_drugs/logs.py): JSON for log collectors unless DEBUG is on, where
+# text is easier to read. DJANGO_LOG_FORMAT=json or text overrides the choice.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "interpol_drugs.logs.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "json": {"()": "interpol_drugs.logs.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        # Django's default handlers (its own console in DEBUG, mail to ADMINS)
+        # would write each line twice or mail it: the root handler has them all.
+        "django": {"handlers": [], "propagate": True},
     },
 }
 
@@ -204,3 +289,81 @@ OPEN_DATA_LICENCE = {
     "name": os.environ.get("DJANGO_OPEN_DATA_LICENCE_NAME", "").strip(),
     "url": os.environ.get("DJANGO_OPEN_DATA_LICENCE_URL", "").strip(),
 }
+
+# ---------------------------------------------------------------------------
+# 8. Cache: local memory unless REDIS_URL is set
+# ---------------------------------------------------------------------------
+if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "interpol_drugs",
+            "OPTIONS": {
+                # A Redis outage makes the site slower, not broken: reads
+                # miss, writes are dropped, and the error is logged.
+                "IGNORE_EXCEPTIONS": True,
+                # Fail fast when Redis is down rather than hold the request.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The same switch for any other django-redis cache, and log what it ignored.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# ---------------------------------------------------------------------------
+# Bad input (tests/test_hostile_input.py)
+# ---------------------------------------------------------------------------
+# Database sessions that ignore a session cookie holding anything but the
+# characters Django's keys are made of: PostgreSQL refuses a NUL with an error.
+SESSION_ENGINE = "interpol_drugs.sessions"
+
+# ---------------------------------------------------------------------------
+# Backups (manage.py backup_site / restore_site, programmes/backups.py)
+# ---------------------------------------------------------------------------
+# Where backup_site writes its archives by default. Keep copies elsewhere too:
+# a backup on the same disk as the site is lost with the disk.
+BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", DATA_DIR / "backups"))
+
+# ---------------------------------------------------------------------------
+# Staff accounts: login lockout, two-step verification, sessions (accounts/)
+# ---------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt while the username and address are locked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failed logins (wrong password or wrong two-step code) for one username from
+# one address lock that pair for 30 minutes, without telling whether the
+# account exists; a successful login starts the count again.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# Each failure and lockout is logged by the "axes" loggers through the root
+# handler above, with the username and address masked (no personal data).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
+# DJANGO_ADMIN_REQUIRE_2FA=1 in production: a staff member whose session has
+# not given a two-step code reaches only the enrolment page (admin two-factor/).
+ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", default=False)
+# The account's name in authenticator apps.
+OTP_TOTP_ISSUER = "INTERPOL drug programmes"
+# Administrators may delete a lost device, never read its secret or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# A staff session lasts a working day from sign-in (10 hours), then asks for
+# the password (and code) again. It survives closing the browser so that a
+# crash or restart mid-edit does not sign the editor out.
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+
+# A refused form tells the editor, in their language, that their text is still
+# in the form (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

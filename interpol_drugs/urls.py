@@ -1,25 +1,38 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from programmes import views
 from programmes.sitemaps import SITEMAPS
 
+from . import health
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # DJANGO_ADMIN_PATH, "admin/" by default.
+    path(settings.ADMIN_PATH, admin.site.urls),
     # One sitemap for both languages: every entry lists its hreflang alternates.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # GET and HEAD only, like every public page.
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(
-            template_name="robots.txt", content_type="text/plain; charset=utf-8"
+            template_name="robots.txt",
+            content_type="text/plain; charset=utf-8",
+            # Only the well-known default admin address is named: a custom
+            # DJANGO_ADMIN_PATH listed in a public file would no longer be hidden.
+            extra_context={"admin_path_is_default": settings.ADMIN_PATH == "admin/"},
         ),
         name="robots",
     ),
     # Open data: JSON and CSV with both languages in one response.
     path("api/v1/", include("programmes.api.urls")),
+    # Probes: the process is alive; the database and the cache answer.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 # Every public page lives under /fr/ or /en/; "/" is redirected by

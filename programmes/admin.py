@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, FilteredSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
@@ -45,6 +46,56 @@ class TranslationStatusMixin:
         )
 
 
+class NulSafeLookupsMixin:
+    """Keep NUL characters typed into list filters away from the database.
+
+    PostgreSQL refuses text holding one with an error (a 500), where SQLite
+    finds nothing. The admin's forms and its list search refuse NUL already
+    (and the site's autocomplete view, accounts/admin_site.py), but a list
+    filter's value (?stage__exact=) reaches the query as typed.
+    """
+
+    def lookup_allowed(self, lookup, value, request):
+        # Refused like any forged filter: DisallowedModelAdminLookup, a 400.
+        return "\x00" not in str(value) and super().lookup_allowed(
+            lookup, value, request
+        )
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, redisplaying only values that can be ids.
+
+    A form sent back with its errors shows the chosen object again, looked up
+    by the submitted value. A forged value that is no id ("abc", or a NUL
+    character) made that lookup raise, a 500 instead of the form's "Select a
+    valid choice" error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        to_field = remote.model._meta.get_field(remote.field_name)
+        ids = []
+        for item in value:
+            try:
+                to_field.to_python(item)
+            except ValidationError:
+                continue
+            ids.append(item)
+        return super().optgroups(name, ids, attr)
+
+
+class IdAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                IdAutocompleteSelect(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class LabelledControlsInlineMixin:
     """Tabular inlines label their controls only with column headers: name each one.
 
@@ -66,7 +117,9 @@ class LabelledControlsInlineMixin:
         return LabelledFormSet
 
 
-class ParticipationInline(LabelledControlsInlineMixin, TranslationTabularInline):
+class ParticipationInline(
+    IdAutocompleteMixin, LabelledControlsInlineMixin, TranslationTabularInline
+):
     model = Participation
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -81,7 +134,9 @@ class SourceInline(LabelledControlsInlineMixin, TranslationTabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+class ProgrammeAdmin(
+    NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin
+):
     list_display = [
         "name",
         "acronym",
@@ -127,7 +182,9 @@ class ProgrammeAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+class OrganisationAdmin(
+    NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin
+):
     list_display = ["name", "acronym", "kind", "translation_status"]
     list_filter = ["kind"]
     search_fields = [
@@ -139,7 +196,7 @@ class OrganisationAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+class RegionAdmin(NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin):
     list_display = ["name", "translation_status", "display_order"]
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
     prepopulated_fields = {"slug": ("name",)}
@@ -152,7 +209,9 @@ class RegionAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
 
 
 @admin.register(HomePage)
-class HomePageAdmin(TranslationStatusMixin, TabbedTranslationAdmin):
+class HomePageAdmin(
+    NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin
+):
     list_display = ["title", "translation_status"]
 
     def has_add_permission(self, request):

@@ -10,6 +10,7 @@ row as the loader left it. On the next load a record is
 - skipped when an editor deleted it (it is not brought back).
 """
 
+import datetime
 import hashlib
 import json
 import tomllib
@@ -17,8 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django_countries.fields import CountryField
 
 from .models import (
     HomePage,
@@ -31,6 +33,8 @@ from .models import (
 )
 
 DEFAULT_CONTENT_FILE = Path(__file__).resolve().parent / "content" / "site.toml"
+# The tables a content file may have; any other is a typo that would load nothing.
+CONTENT_TABLES = ("home", "regions", "organisations", "programmes")
 
 CREATED, UPDATED, UNCHANGED, KEPT, SKIPPED = (
     "created",
@@ -78,43 +82,181 @@ def fingerprint(data):
 
 
 def read_content_file(path):
+    # A folder, or a device such as /dev/zero that would be read for ever, is
+    # not a content file; nor is a path holding a NUL character.
+    if not Path(path).is_file():
+        raise ContentError(f"No content file at {path}.")
     try:
         with open(path, "rb") as content_file:
             return tomllib.load(content_file)
-    except FileNotFoundError:
-        raise ContentError(f"No content file at {path}.") from None
+    except OSError as error:
+        raise ContentError(f"Cannot read {path}: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path} is not UTF-8 text.") from None
     except tomllib.TOMLDecodeError as error:
         raise ContentError(f"{path} is not valid TOML: {error}.") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        raise ContentError(f"{path} nests arrays or tables too deeply.") from None
+
+
+TOML_TYPES = {
+    str: "text",
+    bool: "true or false",
+    int: "a whole number",
+    float: "a decimal number",
+    list: "an array",
+    dict: "a table",
+    datetime.datetime: "a date and time",
+    datetime.date: "a date",
+    datetime.time: "a time",
+}
+
+
+def toml_type(value):
+    return TOML_TYPES[type(value)]
+
+
+def table(value, where):
+    if not isinstance(value, dict):
+        raise ContentError(f"{where} must be a table, not {toml_type(value)}.")
+    return dict(value)
+
+
+def tables(value, where):
+    if not isinstance(value, list):
+        raise ContentError(
+            f"{where} must be an array of tables, not {toml_type(value)}."
+        )
+    return [table(item, f"An item of {where}") for item in value]
+
+
+def text(value, where):
+    if not isinstance(value, str):
+        raise ContentError(f"{where} must be text, not {toml_type(value)}.")
+    if not value:
+        raise ContentError(f"{where} is empty.")
+    return value
 
 
 def records_from(content):
-    """The file's content as records, in an order where references resolve."""
+    """The file's content as records, in an order where references resolve.
+
+    The whole file is checked here, before anything is written: its shape,
+    each record's fields and the type of their values, unique keys and
+    references to regions.
+    """
+    unknown = sorted(set(content) - set(CONTENT_TABLES))
+    if unknown:
+        raise ContentError(
+            f"The content file has unknown tables: {', '.join(unknown)} "
+            f"(expected {', '.join(CONTENT_TABLES)})."
+        )
     records = []
     try:
         if "home" in content:
-            home = dict(content["home"])
-            records.append(Record(f"home:{home.pop('key')}", HomePage, home))
-        for region in content.get("regions", []):
-            region = dict(region)
-            records.append(Record(f"region:{region.pop('key')}", Region, region))
-        for organisation in content.get("organisations", []):
-            organisation = dict(organisation)
-            key = organisation.pop("key")
+            home = table(content["home"], "home")
+            key = text(home.pop("key"), "The key of home")
+            records.append(Record(f"home:{key}", HomePage, home))
+        for region in tables(content.get("regions", []), "regions"):
+            key = text(region.pop("key"), "The key of a region")
+            records.append(Record(f"region:{key}", Region, region))
+        for organisation in tables(content.get("organisations", []), "organisations"):
+            key = text(organisation.pop("key"), "The key of an organisation")
             records.append(Record(f"organisation:{key}", Organisation, organisation))
-        for programme in content.get("programmes", []):
-            records.extend(programme_records(dict(programme)))
+        for programme in tables(content.get("programmes", []), "programmes"):
+            records.extend(programme_records(programme))
     except KeyError as error:
         raise ContentError(
             f"A record in the content file has no {error} value."
         ) from None
+    for record in records:
+        check_record(record)
+    keys = Counter(record.key for record in records)
+    if twice := [key for key, count in keys.items() if count > 1]:
+        raise ContentError(f"{twice[0]} is defined more than once in the content file.")
+    for record in records:
+        for referred in record.many_to_many.values():
+            if missing := [key for key in referred if key not in keys]:
+                raise ContentError(
+                    f"{record.key} refers to {missing[0]}, which the file does "
+                    "not define."
+                )
     return records
 
 
+def check_record(record):
+    """Refuse a field the model lacks or the file may not set, or a wrong type.
+
+    The database would otherwise store the text of a number or of an array
+    ("[1, 2]"), and PostgreSQL refuses text holding a NUL character.
+    """
+    if "\x00" in record.key:
+        raise ContentError(f"{record.key!r}: a key cannot hold a NUL character.")
+    for name, value in record.values.items():
+        try:
+            model_field = record.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ContentError(f"{record.key}: there is no field {name!r}.") from None
+        # The id, created_at, updated_at and relations are the loader's.
+        if (
+            not model_field.concrete
+            or not model_field.editable
+            or model_field.primary_key
+            or model_field.many_to_many
+        ):
+            raise ContentError(f"{record.key}: {name} cannot be set by the file.")
+        if isinstance(model_field, models.ForeignKey):
+            continue  # a key the loader built, resolved when written
+        expected = expected_type(model_field, value)
+        if expected:
+            raise ContentError(
+                f"{record.key}: {name} must be {expected}, not {toml_type(value)}."
+            )
+        strings = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and "\x00" in item for item in strings):
+            raise ContentError(
+                f"{record.key}: {name} holds a NUL character, which the database "
+                "cannot store."
+            )
+
+
+def expected_type(model_field, value):
+    """What the value of `model_field` must be, when `value` is not that."""
+    if isinstance(model_field, CountryField):
+        if isinstance(value, list) and all(isinstance(code, str) for code in value):
+            return None
+        return 'an array of country codes, e.g. ["GH", "NG"]'
+    if isinstance(model_field, models.BooleanField):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(model_field, models.IntegerField):
+        is_integer = isinstance(value, int) and not isinstance(value, bool)
+        return None if is_integer else "a whole number"
+    if isinstance(model_field, models.DecimalField):
+        # Not a float, which TOML would round.
+        is_exact = isinstance(value, str | int) and not isinstance(value, bool)
+        return None if is_exact else 'a number in quotes, e.g. "1200000.50"'
+    if isinstance(model_field, models.DateField):
+        is_date = type(value) is datetime.date
+        return None if is_date else "a date, e.g. 2024-05-31"
+    if isinstance(model_field, models.CharField | models.TextField):
+        return None if isinstance(value, str) else "text in quotes"
+    return None
+
+
 def programme_records(programme):
-    key = programme.pop("key")
-    participations = programme.pop("participations", [])
-    sources = programme.pop("sources", [])
-    regions = [f"region:{region}" for region in programme.pop("regions", [])]
+    key = text(programme.pop("key"), "The key of a programme")
+    where = f"programme:{key}"
+    participations = tables(
+        programme.pop("participations", []), f"{where} participations"
+    )
+    sources = tables(programme.pop("sources", []), f"{where} sources")
+    regions = programme.pop("regions", [])
+    if not isinstance(regions, list):
+        raise ContentError(f"{where} regions must be an array of region keys.")
+    regions = [
+        f"region:{text(region, f'A region key of {where}')}" for region in regions
+    ]
     yield Record(
         f"programme:{key}",
         Programme,
@@ -122,8 +264,10 @@ def programme_records(programme):
         many_to_many={"beneficiary_regions": regions},
     )
     for position, participation in enumerate(participations, start=1):
-        participation = dict(participation)
-        organisation = participation.pop("organisation")
+        organisation = text(
+            participation.pop("organisation"), f"An organisation of {where}"
+        )
+        text(participation["role"], f"The role of {where}:{organisation}")
         participation["programme"] = f"programme:{key}"
         participation["organisation"] = f"organisation:{organisation}"
         participation.setdefault("display_order", position)
@@ -133,7 +277,6 @@ def programme_records(programme):
             participation,
         )
     for position, source in enumerate(sources, start=1):
-        source = dict(source)
         source["programme"] = f"programme:{key}"
         source.setdefault("display_order", position)
         title = next((v for name, v in source.items() if name.startswith("title_")), "")

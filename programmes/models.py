@@ -184,7 +184,9 @@ class OrganisationKind(models.TextChoices):
 
 
 class Organisation(Timestamped, TranslatableModel):
-    name = models.CharField(_("name"), max_length=250)
+    # Blank in the form: a body may have a name in one language only (AMERIPOL
+    # has no French name); clean() requires one in at least one language.
+    name = models.CharField(_("name"), max_length=250, blank=True)
     acronym = models.CharField(
         _("acronym"),
         max_length=30,
@@ -534,7 +536,9 @@ class Source(TranslatableModel):
         related_name="sources",
         verbose_name=_("programme"),
     )
-    title = models.CharField(_("title"), max_length=300)
+    # Blank in the form: usually given in the cited page's language only;
+    # clean() requires a title in at least one language.
+    title = models.CharField(_("title"), max_length=300, blank=True)
     url = models.URLField(
         _("address"),
         max_length=500,

@@ -1,5 +1,6 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from . import views
 from .feeds import LatestProgrammesFeed
@@ -40,5 +41,6 @@ urlpatterns = [
     # /fr/recherche/?q=douane, /en/search/?q=customs
     path(_("search/"), views.search, name="search"),
     # /fr/flux/, /en/feed/: programmes recently published or updated.
-    path(_("feed/"), LatestProgrammesFeed(), name="feed"),
+    # GET and HEAD only, like every public page.
+    path(_("feed/"), require_safe(LatestProgrammesFeed()), name="feed"),
 ]

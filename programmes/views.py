@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_list_or_404, redirect, render
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 from django_countries.fields import Country
@@ -10,6 +11,9 @@ from .models import HomePage, Organisation, Programme, Region
 from .search import SiteSearch
 
 
+# Public pages only read: function views answer 405 to POST, PUT, DELETE...
+# as the generic views do, rather than render the page for any method.
+@require_safe
 def home(request):
     return render(
         request,
@@ -88,6 +92,7 @@ class RegionDetailView(DetailView):
         )
 
 
+@require_safe
 def country_list(request):
     return render(
         request,
@@ -96,13 +101,15 @@ def country_list(request):
     )
 
 
+@require_safe
 def country_detail(request, code):
     """A country named by published programmes; `code` is its ISO 3166 alpha-2 code."""
+    # Checked first: any other text is a 404, not a redirect to its lower case.
+    if code.upper() not in countries:
+        raise Http404
     # One address per country: /gh/, never /GH/ or /Gh/.
     if code != code.lower():
         return redirect("programmes:country_detail", code=code.lower(), permanent=True)
-    if code.upper() not in countries:
-        raise Http404
     # A valid code that no published programme names has no page either.
     programmes = get_list_or_404(Programme.objects.published().for_country(code))
     return render(
@@ -116,6 +123,7 @@ def country_detail(request, code):
     )
 
 
+@require_safe
 def search(request):
     site_search = SiteSearch(request.GET.get("q", ""))
     return render(

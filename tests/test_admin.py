@@ -2,6 +2,7 @@ import html5lib
 import pytest
 from django.urls import reverse
 
+from interpol_drugs.sessions import SessionStore
 from programmes.models import HomePage, Organisation, Programme, Region
 
 from .factories import make_organisation, make_programme, make_region
@@ -229,3 +230,81 @@ def test_region_change_saves_both_languages(admin_client, db):
         "Caribbean",
         "caribbean",
     )
+
+
+# --- Forged input (tests/test_hostile_input.py tries many more) ---------------
+
+
+def test_a_nul_character_in_a_list_filter_is_a_400(admin_client, db):
+    # PostgreSQL would answer the query with an error (a 500).
+    url = reverse("admin:programmes_programme_changelist")
+
+    assert admin_client.get(url, {"stage__exact": "\x00"}).status_code == 400
+    assert admin_client.get(url, {"stage__exact": "ongoing"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"app_label": "programmes", "model_name": "participation"}
+        | {"field_name": "organisation"},
+        {"app_label": "auth", "model_name": "user", "field_name": "groups"},
+    ],
+)
+def test_a_nul_character_in_an_autocomplete_search_is_a_space(admin_client, db, query):
+    # PostgreSQL would answer the query with an error (a 500).
+    make_organisation(name_en="Customs")
+    url = reverse("admin:autocomplete")
+
+    response = admin_client.get(url, query | {"term": "\x00"})
+
+    assert response.status_code == 200
+    assert response.json() == admin_client.get(url, query | {"term": " "}).json()
+
+
+@pytest.mark.parametrize("value", ["abc", "2\x00", "1 OR 1=1"])
+def test_a_forged_organisation_in_a_participation_is_a_form_error(
+    admin_client, db, value
+):
+    programme = make_programme()
+    organisation = make_organisation()
+    data = programme_form(
+        **{
+            "participations-TOTAL_FORMS": "1",
+            "participations-0-organisation": value,
+            "participations-0-role": "partner",
+            "participations-0-display_order": "1",
+        }
+    )
+
+    response = admin_client.post(
+        reverse("admin:programmes_programme_change", args=[programme.pk]), data
+    )
+
+    # The form again with its error, never a 500 while redisplaying it.
+    assert response.status_code == 200
+    assert "participations-0-organisation" in response.content.decode()
+    assert not programme.participations.exists()
+    assert organisation.participations.count() == 0
+
+
+def test_an_unknown_admin_address_is_a_404_for_staff(admin_client, db):
+    # The 404 page's language links once failed on the admin's unnamed
+    # catch-all view.
+    response = admin_client.get(reverse("admin:index") + "no-such-page/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("session_key", ['"abcdefgh\\000ijkl"', "ABCDEFGH-ijkl"])
+def test_a_session_cookie_django_cannot_have_issued_is_no_session(
+    admin_client, client, db, session_key
+):
+    # A quoted cookie's octal escape becomes a NUL, which PostgreSQL refuses.
+    response = client.get(
+        reverse("admin:index"), headers={"cookie": f"sessionid={session_key}"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert SessionStore("abcdefgh\x00ijkl").session_key is None

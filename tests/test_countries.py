@@ -86,6 +86,13 @@ def test_a_code_that_is_no_beneficiary_country_is_404(client, content, url):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/en/countries/XX/", "/fr/pays/%ED%A0%80/"])
+def test_upper_case_text_that_is_no_country_code_is_404_not_a_redirect(
+    client, content, url
+):
+    assert client.get(url).status_code == 404
+
+
 def test_an_upper_case_code_of_no_beneficiary_redirects_then_is_404(client, content):
     response = client.get("/fr/pays/FR/", follow=True)
 

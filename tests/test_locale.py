@@ -43,11 +43,13 @@ def test_french_catalogue_has_every_string_of_the_code(tmp_path):
     working tree is never touched.
     """
     copy = tmp_path / "project"
-    for name in ("interpol_drugs", "programmes", "templates", "locale"):
-        shutil.copytree(
-            ROOT / name, copy / name, ignore=shutil.ignore_patterns("*.pyc")
-        )
-    shutil.copy(ROOT / "manage.py", copy)
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "var", "node_modules", "test-artifacts", "*.pyc", "*.mo"
+        ),
+    )
     environment = {
         "PATH": os.environ["PATH"],
         "DJANGO_SECRET_KEY": "catalogue-test",

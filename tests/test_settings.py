@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from interpol_drugs import settings as site_settings
 
@@ -82,3 +83,36 @@ def test_hosts_list(monkeypatch):
         "example.org",
         "www.example.org",
     ]
+
+
+def test_postgresql_gets_health_checks_and_a_statement_timeout():
+    postgres = {"DATABASE_URL": "postgres://site:secret@db.example.org:5432/site"}
+    database = "DATABASES['default']"
+
+    health_checks = settings_value(f"{database}['CONN_HEALTH_CHECKS']", **postgres)
+    options = settings_value(f"{database}['OPTIONS']['options']", **postgres)
+    shorter = settings_value(
+        f"{database}['OPTIONS']['options']",
+        DJANGO_DB_STATEMENT_TIMEOUT_MS="5000",
+        **postgres,
+    )
+
+    assert health_checks == "True"
+    assert options == "-c statement_timeout=30000"
+    assert shorter == "-c statement_timeout=5000"
+
+
+def test_sqlite_gets_no_postgresql_options():
+    database = settings_value("DATABASES['default']")
+
+    assert "django.db.backends.sqlite3" in database
+    assert "statement_timeout" not in database
+
+
+@pytest.mark.django_db
+def test_postgresql_cancels_a_statement_that_runs_too_long():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (make test-postgres)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("30s",)

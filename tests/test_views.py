@@ -403,3 +403,19 @@ def test_server_error_shows_a_plain_bilingual_page(client, content, monkeypatch)
     page = response.content.decode()
     assert "Erreur du serveur" in page and "Server error" in page
     assert "database on fire" not in page and "Traceback" not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fr/",
+        "/en/countries/",
+        "/en/countries/gh/",
+        "/fr/recherche/?q=douane",
+        "/en/feed/",
+        "/sitemap.xml",
+    ],
+)
+def test_public_pages_answer_405_to_methods_that_write(client, content, url):
+    for method in ["POST", "PUT", "PATCH", "DELETE"]:
+        assert client.generic(method, url).status_code == 405, method

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html
 
@@ -54,9 +54,12 @@ def _translated_path(path, language_code):
     except Resolver404:
         match = None
     with translation.override(language_code):
-        if match is None:
-            return reverse("home")
-        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        if match is not None:
+            try:
+                return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                pass  # an unnamed view, e.g. the admin's catch-all 404
+        return reverse("home")
 
 
 @register.simple_tag

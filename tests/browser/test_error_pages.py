@@ -1,0 +1,20 @@
+"""axe-core on the self-contained error pages (no live server: they need none)."""
+
+from pathlib import Path
+
+import pytest
+
+from .test_audits import axe_source, describe, run_axe  # noqa: F401 (fixture)
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_error_page_has_no_wcag_aa_violation(page, axe_source, template):  # noqa: F811
+    page.set_content((TEMPLATES / template).read_text())
+
+    results = run_axe(page, axe_source)
+
+    assert results["violations"] == [], describe(results["violations"])
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("[lang=en] h2").count() == 1

@@ -1,0 +1,186 @@
+"""Helpers for tests/test_hostile_input.py: database snapshots, forms, payloads."""
+
+import hashlib
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+
+import html5lib
+from django.apps import apps
+from django.db import connection
+from django.utils.http import url_has_allowed_host_and_scheme
+from PIL import Image
+
+# --- Nothing changed ----------------------------------------------------------
+
+
+def database_state(ignore=()):
+    """{table: (row count, hash of every row)} for the programmes app's tables.
+
+    Raw SQL over every column, the many-to-many tables included, so that any
+    write shows, whatever the model layer (modeltranslation) would hide.
+    `ignore` holds (table, column) pairs left out, e.g. the updated_at that a
+    valid save sets.
+    """
+    models = apps.get_app_config("programmes").get_models(include_auto_created=True)
+    state = {}
+    with connection.cursor() as cursor:
+        for table in sorted(model._meta.db_table for model in models):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            columns = [column[0] for column in cursor.description]
+            kept = [i for i, name in enumerate(columns) if (table, name) not in ignore]
+            rows = sorted(repr([row[i] for i in kept]) for row in cursor.fetchall())
+            digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+            state[table] = (len(rows), digest)
+    return state
+
+
+@contextmanager
+def nothing_changes(ignore=()):
+    """Asserts that the programmes app's tables are the same after the block."""
+    before = database_state(ignore)
+    yield
+    after = database_state(ignore)
+    changed = sorted(table for table in before if after[table] != before[table])
+    assert not changed, f"the data changed in {', '.join(changed)}"
+
+
+# --- Responses ----------------------------------------------------------------
+
+
+def is_local_redirect(response):
+    """No Location, or one that stays on the site (not //evil, /\\evil...)."""
+    location = response.get("Location")
+    return location is None or url_has_allowed_host_and_scheme(
+        location, allowed_hosts={"testserver"}
+    )
+
+
+def has_form_errors(response):
+    """The admin's answer to an invalid form: the form again, with its errors."""
+    return response.status_code == 200 and b'class="errornote"' in response.content
+
+
+# --- Admin forms --------------------------------------------------------------
+
+SKIPPED_INPUTS = {"submit", "button", "reset", "image", "file"}
+
+
+def form_data(response, form_id):
+    """The fields a browser would submit from the form `form_id` of a page.
+
+    Returns a dict of name -> value, or -> list of values for a multiple
+    select. Empty inline rows (__prefix__) are left out, as a browser would
+    leave them out of the formset's count.
+    """
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    form = tree.find(f".//form[@id='{form_id}']")
+    assert form is not None, f"no form {form_id}"
+    data = {}
+    for element in form.iter():
+        name = element.get("name")
+        if not name or "__prefix__" in name:
+            continue
+        if element.tag == "input":
+            kind = element.get("type", "text")
+            if kind in SKIPPED_INPUTS:
+                continue
+            if kind in ("checkbox", "radio") and element.get("checked") is None:
+                continue
+            data[name] = element.get("value", "on" if kind == "checkbox" else "")
+        elif element.tag == "textarea":
+            data[name] = element.text or ""
+        elif element.tag == "select":
+            options = element.findall(".//option")
+            chosen = [o for o in options if o.get("selected") is not None]
+            values = [o.get("value", o.text or "") for o in chosen]
+            if element.get("multiple") is not None:
+                data[name] = values
+            elif values or options:
+                data[name] = values[0] if values else options[0].get("value", "")
+    return data
+
+
+# --- Uploads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A hostile file. `refused`: no image field may ever accept it."""
+
+    name: str
+    filename: str
+    content_type: str
+    make: object  # () -> bytes
+    refused: bool = True
+
+    def file(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile(self.filename, self.make(), self.content_type)
+
+
+def _image_bytes(format_name, size=(8, 8)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, format_name)
+    return buffer.getvalue()
+
+
+@cache
+def decompression_bomb_png():
+    # 27 kB on disk, 225 million pixels once decoded: past twice Pillow's
+    # MAX_IMAGE_PIXELS, where Image.open() raises DecompressionBombError.
+    buffer = io.BytesIO()
+    Image.new("1", (15_000, 15_000)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def polyglot_gif():
+    # Starts as a GIF and is also JavaScript: GIF89a/*...*/=alert(1);
+    gif = _image_bytes("GIF")
+    return b"GIF89a/*" + gif[8:] + b"*/=alert(document.domain);"
+
+
+def script_svg():
+    return (
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+        b"<script>alert(document.cookie)</script></svg>"
+    )
+
+
+def html_as_jpeg():
+    return b"<!DOCTYPE html><html><script>alert(1)</script></html>"
+
+
+def truncated_jpeg():
+    jpeg = _image_bytes("JPEG", (64, 64))
+    return jpeg[: len(jpeg) // 2]
+
+
+UPLOADS = [
+    Upload("decompression-bomb", "bomb.png", "image/png", decompression_bomb_png),
+    Upload("polyglot-gif-js", "photo.gif", "image/gif", polyglot_gif),
+    Upload("svg-with-script", "logo.svg", "image/svg+xml", script_svg),
+    Upload("html-named-jpeg", "photo.jpg", "image/jpeg", html_as_jpeg),
+    Upload(
+        "png-named-pdf", "report.pdf", "application/pdf", lambda: _image_bytes("PNG")
+    ),
+    Upload("truncated-jpeg", "photo.jpg", "image/jpeg", truncated_jpeg),
+    # A valid image: accepted or not, it must never be stored outside MEDIA_ROOT
+    # or under a name that climbs out of its folder.
+    Upload(
+        "traversal-filename",
+        "../../etc/passwd.png",
+        "image/png",
+        lambda: _image_bytes("PNG"),
+        refused=False,
+    ),
+    Upload(
+        "overlong-filename",
+        "a" * 300 + ".png",
+        "image/png",
+        lambda: _image_bytes("PNG"),
+        refused=False,
+    ),
+]

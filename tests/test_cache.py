@@ -1,0 +1,112 @@
+"""The cache: local memory by default, Redis (django-redis) at REDIS_URL.
+
+CI (.ci/run) starts a throwaway Redis and sets REDIS_URL, so the Redis test
+runs there; elsewhere it is skipped without REDIS_URL.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis at REDIS_URL; skipped without one, except in CI."""
+    if url := os.environ.get("REDIS_URL"):
+        return url
+    message = "REDIS_URL is not set (.ci/run starts a throwaway Redis)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def in_fresh_process(code, tmp_path, **environment):
+    """Runs `code` with the site's settings in a new process; returns its JSON."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "test",
+        "DJANGO_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "interpol_drugs.settings",
+        **environment,
+    }
+    script = "import json, django\nfrom django.conf import settings\ndjango.setup()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script + code],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+READ_CACHE_SETTINGS = "print(json.dumps(settings.CACHES['default']))"
+
+
+def test_without_redis_url_the_cache_is_local_memory(tmp_path):
+    cache = in_fresh_process(READ_CACHE_SETTINGS, tmp_path)
+
+    assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_redis_url_the_cache_is_redis_and_survives_an_outage(tmp_path):
+    cache = in_fresh_process(
+        READ_CACHE_SETTINGS, tmp_path, REDIS_URL="redis://127.0.0.1:6379/1"
+    )
+
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+
+
+ROUND_TRIP = """
+from django.core.cache import cache
+from django_redis import get_redis_connection
+key = {key!r}
+cache.set(key, {{"programme": "AIRCOP", "countries": ["gh", "sn"]}}, timeout=60)
+value = cache.get(key)
+# The value really went through Redis, not through some local fallback.
+stored = get_redis_connection("default").exists(cache.make_key(key))
+cache.delete(key)
+print(json.dumps({{"value": value, "stored": stored, "after_delete": cache.get(key)}}))
+"""
+
+
+def test_the_configured_cache_round_trips_a_value_through_redis(tmp_path, redis_url):
+    key = f"test-cache-{uuid.uuid4()}"
+
+    answers = in_fresh_process(
+        ROUND_TRIP.format(key=key), tmp_path, REDIS_URL=redis_url
+    )
+
+    assert answers == {
+        "value": {"programme": "AIRCOP", "countries": ["gh", "sn"]},
+        "stored": 1,
+        "after_delete": None,
+    }
+
+
+UNREACHABLE = """
+import time
+from django.core.cache import cache
+start = time.monotonic()
+cache.set("key", "value")
+value = cache.get("key", "default")
+print(json.dumps({"value": value, "seconds": time.monotonic() - start}))
+"""
+
+
+def test_an_unreachable_redis_makes_the_cache_miss_instead_of_failing(tmp_path):
+    # Nothing listens on port 9 (discard): every call fails to connect.
+    answers = in_fresh_process(UNREACHABLE, tmp_path, REDIS_URL="redis://127.0.0.1:9/0")
+
+    assert answers["value"] == "default"
+    assert answers["seconds"] < 5
