@@ -241,3 +241,58 @@ def test_a_bad_file_is_refused_with_a_clear_message_and_writes_nothing(
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No content file at"):
         load("--file", str(tmp_path / "missing.toml"))
+
+
+REGION = '[[regions]]\nkey = "r"\nname_fr = "R"\nname_en = "R"\nslug_fr = "r"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a = " + "[" * 5_000 + "]" * 5_000, "nests arrays or tables too deeply"),
+        ('[[programme]]\nkey = "typo"', "unknown tables: programme"),
+        ("regions = 5", "regions must be an array of tables, not a whole number"),
+        (REGION + 'colour = "red"', "region:r: there is no field 'colour'"),
+        (REGION + "id = 1", "region:r: id cannot be set by the file"),
+        (REGION + "display_order = true", "must be a whole number, not true or false"),
+        (REGION.replace('"R"', "12", 1), "name_fr must be text in quotes"),
+        (REGION.replace('"R"', '"a\\u0000b"', 1), "name_fr holds a NUL character"),
+        (REGION + REGION, "region:r is defined more than once"),
+    ],
+)
+def test_a_file_of_the_wrong_shape_is_refused_naming_what_to_fix(
+    tmp_path, text, message
+):
+    load()
+    before = table_counts()
+
+    with pytest.raises(CommandError) as error:
+        load("--file", write_content(tmp_path, text))
+
+    assert message in str(error.value)
+    assert table_counts() == before
+
+
+def test_a_region_key_the_file_does_not_define_is_refused(tmp_path):
+    programme = (
+        '[[programmes]]\nkey = "p"\nname_fr = "P"\nslug_fr = "p"\nsummary_fr = "s"\n'
+        'description_fr = "d"\nregions = ["atlantis"]\n'
+    )
+
+    with pytest.raises(CommandError, match="refers to region:atlantis, which the"):
+        load("--file", write_content(tmp_path, programme))
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('[home]\ntitle_fr = "Été"\n'.encode("latin-1"))
+
+    with pytest.raises(CommandError, match="is not UTF-8 text"):
+        load("--file", str(path))
+
+
+@pytest.mark.parametrize("name", ["/", "/dev/zero", "content\x00.toml"])
+def test_a_path_that_is_not_a_file_is_refused(name):
+    # /dev/zero would otherwise be read for ever.
+    with pytest.raises(CommandError, match="No content file at"):
+        load("--file", name)
