@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Editorial history: a revision per save, compared and restored in the admin.
+    "simple_history",
     "accounts",
     "programmes",
 ]
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: tells whether the session gave a two-step code.
     "django_otp.middleware.OTPMiddleware",
+    # Records who made each revision (programmes/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",

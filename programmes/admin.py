@@ -140,11 +140,11 @@ class ProgrammeAdmin(
     list_display = [
         "name",
         "acronym",
-        "is_published",
+        "status",
         "translation_status",
         "display_order",
     ]
-    list_filter = ["is_published", "stage", "beneficiary_regions"]
+    list_filter = ["status", "stage", "beneficiary_regions"]
     search_fields = [
         "acronym",
         *(f"name_{code}" for code, _name in settings.LANGUAGES),
@@ -177,7 +177,7 @@ class ProgrammeAdmin(
             },
         ),
         (_("Beneficiary regions"), {"fields": ["beneficiary_regions"]}),
-        (_("Publication"), {"fields": ["is_published", "display_order"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "display_order"]}),
     ]
 
 

@@ -17,7 +17,14 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import Country
 
-from .models import Organisation, Participation, Programme, Region, sort_key
+from .models import (
+    Organisation,
+    Participation,
+    Programme,
+    Region,
+    published_q,
+    sort_key,
+)
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
 # Longer values name nothing; shown back on the page, they stay short.
@@ -49,9 +56,9 @@ class ProgrammeFilters:
     def __init__(self, query):
         self.values = {name: clean_value(query.get(name, "")) for name in FILTER_NAMES}
         funder = Participation.Role.FUNDER
-        published = Q(participations__programme__is_published=True)
+        published = published_q("participations__programme__")
         organisations = list(
-            Organisation.objects.annotate(
+            Organisation.objects.published().annotate(
                 partner_roles=Count(
                     "participations", filter=published & ~Q(participations__role=funder)
                 ),
@@ -61,10 +68,8 @@ class ProgrammeFilters:
             )
         )
         regions = list(
-            Region.objects.annotate(
-                programme_count=Count(
-                    "programmes", filter=Q(programmes__is_published=True)
-                )
+            Region.objects.published().annotate(
+                programme_count=Count("programmes", filter=published_q("programmes__"))
             )
         )
         self.region = self._named(regions, "region")

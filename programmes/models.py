@@ -3,16 +3,20 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, get_language_info, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from .images import upload_path
 
 
 def website_host(url):
@@ -133,12 +137,155 @@ class TranslatableModel(models.Model):
         return get_language()
 
 
-class RegionQuerySet(models.QuerySet):
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+def published_q(prefix=""):
+    """The one rule deciding what the public sees, as a filter.
+
+    Published, and its publication time has come. `prefix` applies the rule
+    across a relation ("programmes__") for counts and prefetches.
+    """
+    return Q(
+        **{
+            f"{prefix}status": PublicationStatus.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+
+class Publishable(models.Model):
+    """Draft, published or archived, with an optional scheduled publication time.
+
+    `version` counts saves: the admin form carries the value it was opened
+    with, and a save from a form opened before someone else's is refused.
+    """
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text=_(
+            "Drafts and archived pages are not public. Archived pages answer "
+            "“gone” to visitors."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to publish on saving. A date in the future schedules "
+            "the publication."
+        ),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    # Translated fields that need text in every language before publishing.
+    publication_required_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            # Whole seconds: what the admin's date and time fields show and
+            # send back, so that saving a form unchanged changes nothing.
+            self.published_at = timezone.now().replace(microsecond=0)
+        self.version += 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.status == PublicationStatus.PUBLISHED:
+            self.check_publishable()
+
+    def check_publishable(self):
+        """Refuse publication while a required field is empty in some language."""
+        errors = {}
+        for name in self.publication_required_fields:
+            for code in language_codes():
+                field_name = build_localized_fieldname(name, code)
+                if not getattr(self, field_name):
+                    label = self._meta.get_field(name).verbose_name
+                    errors[field_name] = _(
+                        "Publishing needs the %(field)s in %(language)s. Fill it "
+                        "in, or save as a draft."
+                    ) % {
+                        "field": label,
+                        "language": get_language_info(code)["name_translated"],
+                    }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_archived(self):
+        return self.status == PublicationStatus.ARCHIVED
+
+
+class Illustrated(models.Model):
+    """An image or logo, its text alternative per language, and its renditions."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to=upload_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("JPEG, PNG or WebP."),
+    )
+    image_alt = models.CharField(
+        _("text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it. Required in "
+            "every language unless the image is decorative."
+        ),
+    )
+    image_is_decorative = models.BooleanField(
+        _("decorative image"),
+        default=False,
+        help_text=_("Tick when the image adds nothing to the text around it."),
+    )
+    image_width = models.PositiveIntegerField(
+        _("image width"), null=True, blank=True, editable=False
+    )
+    image_height = models.PositiveIntegerField(
+        _("image height"), null=True, blank=True, editable=False
+    )
+    # {"webp": [[width, path], ...], "fallback": [[width, path], ...]}
+    image_renditions = models.JSONField(
+        _("image renditions"), default=dict, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+class RegionQuerySet(PublishableQuerySet):
     def containing(self, code):
         return self.filter(naming_country("countries", code))
 
 
-class Region(Timestamped, TranslatableModel):
+class Region(Publishable, Timestamped, TranslatableModel):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(
         _("slug"),
@@ -161,6 +308,7 @@ class Region(Timestamped, TranslatableModel):
     objects = RegionQuerySet.as_manager()
 
     completeness_fields = ("name", "slug")
+    publication_required_fields = ("name", "slug")
 
     class Meta:
         ordering = ["display_order", "pk"]
@@ -183,7 +331,7 @@ class OrganisationKind(models.TextChoices):
     NGO = "ngo", _("non-governmental organisation")
 
 
-class Organisation(Timestamped, TranslatableModel):
+class Organisation(Publishable, Illustrated, Timestamped, TranslatableModel):
     # Blank in the form: a body may have a name in one language only (AMERIPOL
     # has no French name); clean() requires one in at least one language.
     name = models.CharField(_("name"), max_length=250, blank=True)
@@ -206,7 +354,11 @@ class Organisation(Timestamped, TranslatableModel):
         help_text=_("One or two sentences. Separate paragraphs with a blank line."),
     )
 
+    objects = PublishableQuerySet.as_manager()
+
     completeness_fields = ("name", "slug", "description")
+    # The name may exist in one language only (clean() requires one).
+    publication_required_fields = ("slug", "description")
 
     class Meta:
         ordering = ["pk"]
@@ -221,6 +373,7 @@ class Organisation(Timestamped, TranslatableModel):
         return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         require_in_one_language(
             self, "name", _("Give the organisation's name in at least one language.")
         )
@@ -245,16 +398,16 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar (USD)")
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
+class ProgrammeQuerySet(PublishableQuerySet):
     def with_related(self):
+        """Prefetch what a page shows: published regions and organisations only."""
         return self.prefetch_related(
-            "beneficiary_regions",
+            models.Prefetch("beneficiary_regions", queryset=Region.objects.published()),
             models.Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("organisation"),
+                queryset=Participation.objects.filter(
+                    published_q("organisation__")
+                ).select_related("organisation"),
             ),
         )
 
@@ -294,7 +447,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return sorted(countries, key=lambda item: sort_key(item[0].name))
 
 
-class Programme(Timestamped, TranslatableModel):
+class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(
         _("acronym"),
@@ -305,13 +458,17 @@ class Programme(Timestamped, TranslatableModel):
     slug = models.SlugField(
         _("slug"), max_length=100, help_text=_("Last part of the page address.")
     )
+    # Blank: a draft may have no summary or description yet; publishing
+    # needs them in every language (Publishable.check_publishable).
     summary = models.TextField(
         _("summary"),
         max_length=400,
+        blank=True,
         help_text=_("One or two sentences, shown on cards and to search engines."),
     )
     description = models.TextField(
         _("description"),
+        blank=True,
         help_text=_("The full text. Separate paragraphs with a blank line."),
     )
     start_year = models.PositiveSmallIntegerField(
@@ -366,15 +523,10 @@ class Programme(Timestamped, TranslatableModel):
     display_order = models.PositiveSmallIntegerField(
         _("display order"), default=0, help_text=_("Lower numbers come first.")
     )
-    is_published = models.BooleanField(
-        _("published"),
-        default=False,
-        help_text=_("Only published programmes are public."),
-    )
-
     objects = ProgrammeQuerySet.as_manager()
 
     completeness_fields = ("name", "slug", "summary", "description")
+    publication_required_fields = ("name", "slug", "summary", "description")
 
     class Meta:
         ordering = ["display_order", "pk"]
@@ -469,7 +621,7 @@ class Programme(Timestamped, TranslatableModel):
 
 class ParticipationQuerySet(models.QuerySet):
     def of_published_programmes(self):
-        return self.filter(programme__in=Programme.objects.published())
+        return self.filter(published_q("programme__"))
 
 
 class Participation(TranslatableModel):
@@ -607,6 +759,39 @@ class HomePage(TranslatableModel):
     def load(cls):
         """The landing text, or None before any content was loaded."""
         return cls.objects.filter(pk=1).first()
+
+
+class SlugRedirect(models.Model):
+    """A page's former address in one language: it answers 301 to the page.
+
+    It points at the object, not at the next slug, so a renamed-again page
+    still takes one hop, and no chain or loop can form.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of page")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES
+    )
+    old_slug = models.SlugField(_("former slug"), max_length=100)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "language", "old_slug"],
+                name="slugredirect_unique_old_slug",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"/{self.language}/…/{self.old_slug}/"
 
 
 class LoadedRecord(models.Model):

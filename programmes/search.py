@@ -210,7 +210,9 @@ class SiteSearch:
 
     def _organisations(self):
         results = []
-        for organisation in self._find(Organisation.objects.all(), ORGANISATION_FIELDS):
+        for organisation in self._find(
+            Organisation.objects.published(), ORGANISATION_FIELDS
+        ):
             title = self.matcher.highlight(organisation.name)
             if organisation.acronym:
                 title = format_html(
@@ -234,7 +236,9 @@ class SiteSearch:
                 title=self.matcher.highlight(region.name),
                 title_language=region.language_of("name"),
             )
-            for region in self._matching_in_python(Region.objects.all(), REGION_FIELDS)
+            for region in self._matching_in_python(
+                Region.objects.published(), REGION_FIELDS
+            )
         ]
 
     def _countries(self):

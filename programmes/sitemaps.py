@@ -60,11 +60,15 @@ class IndexSitemap(I18nSitemap):
             ("programmes:programme_list", newest_programme),
             (
                 "programmes:organisation_list",
-                Organisation.objects.aggregate(newest=Max("updated_at"))["newest"],
+                Organisation.objects.published().aggregate(newest=Max("updated_at"))[
+                    "newest"
+                ],
             ),
             (
                 "programmes:region_list",
-                Region.objects.aggregate(newest=Max("updated_at"))["newest"],
+                Region.objects.published().aggregate(newest=Max("updated_at"))[
+                    "newest"
+                ],
             ),
             ("programmes:country_list", newest_programme),
         ]
@@ -83,12 +87,12 @@ class ProgrammeSitemap(TranslatedSlugSitemap):
 
 class OrganisationSitemap(TranslatedSlugSitemap):
     def items(self):
-        return Organisation.objects.all()
+        return Organisation.objects.published()
 
 
 class RegionSitemap(TranslatedSlugSitemap):
     def items(self):
-        return Region.objects.all()
+        return Region.objects.published()
 
 
 class CountrySitemap(I18nSitemap):

@@ -1,29 +1,43 @@
+import simple_history
+from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
+
+# A draft needs a name and an address in the default language; publishing
+# needs the rest in every language (Publishable.check_publishable).
+DRAFT_REQUIRED = {settings.MODELTRANSLATION_DEFAULT_LANGUAGE: ("name", "slug")}
 
 
 @register(Region)
 class RegionTranslationOptions(TranslationOptions):
     fields = ("name", "slug")
-    required_languages = {"default": ("name", "slug")}
+    required_languages = DRAFT_REQUIRED
     empty_values = {"slug": None}
 
 
 @register(Organisation)
 class OrganisationTranslationOptions(TranslationOptions):
-    fields = ("name", "acronym", "slug", "description")
+    fields = ("name", "acronym", "slug", "description", "image_alt")
     # Some bodies have no name in every language (AMERIPOL has no French name):
     # the page then shows the other language's name, marked with its lang.
     # Organisation.clean() requires a name in at least one language.
-    required_languages = {"default": ("slug",)}
+    required_languages = {settings.MODELTRANSLATION_DEFAULT_LANGUAGE: ("slug",)}
     empty_values = {"slug": None}
 
 
 @register(Programme)
 class ProgrammeTranslationOptions(TranslationOptions):
-    fields = ("name", "slug", "summary", "description", "facts_note", "website")
-    required_languages = {"default": ("name", "slug", "summary", "description")}
+    fields = (
+        "name",
+        "slug",
+        "summary",
+        "description",
+        "facts_note",
+        "website",
+        "image_alt",
+    )
+    required_languages = DRAFT_REQUIRED
     empty_values = {"slug": None}
 
 
@@ -43,3 +57,17 @@ class SourceTranslationOptions(TranslationOptions):
     # Usually given in the cited page's language only; Source.clean() requires
     # a title in at least one language.
     fields = ("title",)
+
+
+# Registered here, after modeltranslation, so that the history tables hold a
+# column per language (name_fr, name_en...): a revision records every
+# language, and a comparison shows what changed language by language.
+NOT_IN_HISTORY = ["version", "image", "image_width", "image_height", "image_renditions"]
+simple_history.register(
+    Programme, excluded_fields=NOT_IN_HISTORY, m2m_fields=["beneficiary_regions"]
+)
+simple_history.register(Organisation, excluded_fields=NOT_IN_HISTORY)
+simple_history.register(Region, excluded_fields=["version"])
+simple_history.register(Participation)
+simple_history.register(Source)
+simple_history.register(HomePage)

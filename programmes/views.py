@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_list_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -7,7 +7,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from .filters import ProgrammeFilters
-from .models import HomePage, Organisation, Programme, Region
+from .models import HomePage, Organisation, Programme, Region, published_q
 from .search import SiteSearch
 
 
@@ -52,17 +52,18 @@ class OrganisationListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Organisation.objects.annotate(
+        return Organisation.objects.published().annotate(
             programme_count=Count(
                 "participations__programme",
-                filter=Q(participations__programme__is_published=True),
+                filter=published_q("participations__programme__"),
                 distinct=True,
             )
         )
 
 
 class OrganisationDetailView(DetailView):
-    model = Organisation
+    def get_queryset(self):
+        return Organisation.objects.published()
 
     def get_context_data(self, **kwargs):
         participations = (
@@ -75,13 +76,14 @@ class OrganisationDetailView(DetailView):
 
 class RegionListView(ListView):
     def get_queryset(self):
-        return Region.objects.annotate(
-            programme_count=Count("programmes", filter=Q(programmes__is_published=True))
+        return Region.objects.published().annotate(
+            programme_count=Count("programmes", filter=published_q("programmes__"))
         )
 
 
 class RegionDetailView(DetailView):
-    model = Region
+    def get_queryset(self):
+        return Region.objects.published()
 
     def get_context_data(self, **kwargs):
         programmes = Programme.objects.published().for_region(self.object)
@@ -118,7 +120,7 @@ def country_detail(request, code):
         {
             "country": Country(code.upper()),
             "programmes": programmes,
-            "regions": Region.objects.containing(code),
+            "regions": Region.objects.published().containing(code),
         },
     )
 

@@ -14,6 +14,7 @@ def make_region(**overrides):
         "name_en": f"Region {number}",
         "slug_fr": f"region-fr-{number}",
         "slug_en": f"region-en-{number}",
+        "status": "published",
     }
     return Region.objects.create(**(values | overrides))
 
@@ -30,6 +31,7 @@ def make_organisation(**overrides):
         "kind": "intergovernmental",
         "description_fr": "Une organisation.",
         "description_en": "An organisation.",
+        "status": "published",
     }
     return Organisation.objects.create(**(values | overrides))
 
@@ -46,7 +48,7 @@ def make_programme(**overrides):
         "summary_en": "A summary.",
         "description_fr": "Une description.",
         "description_en": "A description.",
-        "is_published": True,
+        "status": "published",
         "display_order": number,
     }
     return Programme.objects.create(**(values | overrides))

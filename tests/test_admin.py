@@ -23,7 +23,7 @@ def programme_form(**overrides):
         "description_fr": "Une description.",
         "description_en": "A description.",
         "display_order": "5",
-        "is_published": "on",
+        "status": "published",
     }
     for prefix in ("participations", "sources"):
         data |= {
@@ -217,6 +217,7 @@ def test_region_change_saves_both_languages(admin_client, db):
         "slug_fr": "caraibes",
         "slug_en": "caribbean",
         "display_order": "3",
+        "status": "published",
     }
 
     response = admin_client.post(

@@ -77,7 +77,7 @@ def test_the_openapi_document_is_valid_openapi(client, content):
 
 def test_every_response_of_every_endpoint_matches_the_openapi_document(client, content):
     document = openapi_document(client)
-    make_programme(is_published=False, beneficiary_countries=["NZ"])
+    make_programme(status="draft", beneficiary_countries=["NZ"])
     countries = get_json(client, f"{API}/countries/?page_size=100")["results"]
     urls = [
         f"{API}/",
@@ -92,7 +92,7 @@ def test_every_response_of_every_endpoint_matches_the_openapi_document(client, c
         (f"{API}/programmes/?page=abc", 400),
         (f"{API}/regions/?page_size=1000", 400),
         (f"{API}/organisations/?page=99", 404),
-        (f"{API}/programmes/{Programme.objects.get(is_published=False).pk}/", 404),
+        (f"{API}/programmes/{Programme.objects.get(status='draft').pk}/", 404),
         (f"{API}/organisations/0/", 404),
         (f"{API}/regions/123456/", 404),
         (f"{API}/countries/nz/", 404),
@@ -329,7 +329,7 @@ def test_a_region_lists_its_countries_and_programmes(client, content):
 def test_unpublished_programmes_and_their_relations_never_appear(client):
     region = make_region()
     published = make_programme(beneficiary_countries=["GH"])
-    draft = make_programme(is_published=False, beneficiary_countries=["GH", "NZ"])
+    draft = make_programme(status="draft", beneficiary_countries=["GH", "NZ"])
     for item in (published, draft):
         item.beneficiary_regions.add(region)
     partner = make_organisation()
@@ -547,7 +547,7 @@ def test_changes_without_a_newer_programme_still_change_the_etag(
     etag = client.get(url)["ETag"]
     if change == "unpublish a programme":
         Programme.objects.filter(acronym="MAYAG").update(
-            is_published=False, updated_at=timezone.now()
+            status="draft", updated_at=timezone.now()
         )
     elif change == "delete an organisation":
         make_organisation()

@@ -101,8 +101,8 @@ def test_an_upper_case_code_of_no_beneficiary_redirects_then_is_404(client, cont
 
 
 def test_countries_of_unpublished_programmes_have_no_page(client, content):
-    make_programme(is_published=False, beneficiary_countries=["FR", "GH"])
-    Programme.objects.filter(acronym="AIRCOP").update(is_published=False)
+    make_programme(status="draft", beneficiary_countries=["FR", "GH"])
+    Programme.objects.filter(acronym="AIRCOP").update(status="draft")
 
     # Morocco is named by AIRCOP only, Ghana by CRIMJUST too.
     assert client.get("/en/countries/ma/").status_code == 404
@@ -361,7 +361,7 @@ def test_regions_containing_a_country(db):
 def test_beneficiary_countries_counts_published_programmes(db):
     make_programme(beneficiary_countries=["GH", "NG"])
     make_programme(beneficiary_countries=["GH"])
-    make_programme(beneficiary_countries=["FR"], is_published=False)
+    make_programme(beneficiary_countries=["FR"], status="draft")
     make_programme(beneficiary_countries=[])
 
     with translation.override("fr"):

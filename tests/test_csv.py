@@ -105,7 +105,7 @@ def test_only_published_programmes_appear(client):
     region = make_region(countries=["GH", "NZ"])
     published = make_programme(beneficiary_countries=["GH"])
     draft = make_programme(
-        is_published=False, name_en="Secret draft", beneficiary_countries=["NZ"]
+        status="draft", name_en="Secret draft", beneficiary_countries=["NZ"]
     )
     organisation = make_organisation()
     for programme in (published, draft):

@@ -252,7 +252,7 @@ def test_filter_form_is_a_plain_get_form_with_labelled_selects(client, content):
 
 def test_filter_options_follow_published_programmes_only(client, db):
     published = make_programme(beneficiary_countries=["GH"])
-    draft = make_programme(is_published=False, beneficiary_countries=["FR"])
+    draft = make_programme(status="draft", beneficiary_countries=["FR"])
     partner, hidden = make_organisation(), make_organisation()
     add_participation(published, partner, role="partner")
     add_participation(draft, hidden, role="funder")

@@ -38,6 +38,7 @@ from .hostile import (
     has_form_errors,
     is_local_redirect,
     nothing_changes,
+    saved_unchanged,
 )
 from .pages import PUBLIC_PAGES
 
@@ -860,7 +861,7 @@ ADMIN_QUERIES = {
     "search-nul": ("programme", {"q": "\x00"}),
     "search-wildcards": ("programme", {"q": "%_\\" * 1_000}),
     "choice-filter-nul": ("programme", {"stage__exact": "\x00"}),
-    "bool-filter": ("programme", {"is_published__exact": "maybe"}),
+    "bool-filter": ("programme", {"status__exact": "maybe"}),
     "id-filter-overflow": (
         "programme",
         {"beneficiary_regions__id__exact": "99999999999999999999"},
@@ -981,7 +982,7 @@ def test_fields_not_on_the_form_are_ignored(editor, content, model_name):
     other = type(obj).objects.exclude(pk=obj.pk).first()
     forged = FORGED_FIELDS | {"id": str(other.pk), "pk": str(other.pk)}
     table = obj._meta.db_table
-    with nothing_changes(ignore={(table, "updated_at")}):
+    with nothing_changes(ignore=saved_unchanged(table), new_revisions=True):
         response = editor.post(admin_url(obj), data | forged)
 
     assert response.status_code == 302  # saved, as it was
@@ -1030,7 +1031,9 @@ def test_inline_rows_of_another_programme_cannot_be_changed(editor, content, for
     # Refused with a form error, or ignored: Django's inline formset only
     # saves the rows of its own programme (a forged id is dropped). Either
     # way the other programme's rows are as they were.
-    with nothing_changes(ignore={("programmes_programme", "updated_at")}):
+    with nothing_changes(
+        ignore=saved_unchanged("programmes_programme"), new_revisions=True
+    ):
         response = editor.post(admin_url(obj), data)
 
     assert has_form_errors(response) or response.status_code == 302
@@ -1164,7 +1167,7 @@ def programme_with_markup(how, admin_client, tmp_path):
         path = tmp_path / "markup.toml"
         path.write_text(
             '[[programmes]]\nkey = "markup"\nslug_fr = "balisage"\nslug_en = "markup"\n'
-            f"is_published = true\n{lines}\n"
+            f'status = "published"\n{lines}\n'
         )
         call_command("load_content", "--file", str(path), verbosity=0)
         obj = Programme.objects.get(slug_en="markup")
@@ -1395,7 +1398,7 @@ HOSTILE_FILES = [
         "budget_amount",
         id="infinity",
     ),
-    pytest.param(PROGRAMME + 'is_published = "yes"', "true or false", id="yes"),
+    pytest.param(PROGRAMME + 'image_is_decorative = "yes"', "true or false", id="yes"),
     pytest.param(
         PROGRAMME + 'website_en = "javascript:alert(1)"',
         "website_en",
@@ -1486,7 +1489,7 @@ record_fields = st.sampled_from(
         "display_order",
         "start_year",
         "budget_amount",
-        "is_published",
+        "status",
         "regions",
         "id",
         "unknown",

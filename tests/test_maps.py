@@ -261,7 +261,7 @@ def test_no_map_without_countries(client, content, url):
 def test_region_map_leaves_out_unpublished_programmes(client):
     region = make_region()
     make_programme(beneficiary_countries=["GH"]).beneficiary_regions.add(region)
-    hidden = make_programme(beneficiary_countries=["NG"], is_published=False)
+    hidden = make_programme(beneficiary_countries=["NG"], status="draft")
     hidden.beneficiary_regions.add(region)
 
     with translation.override("en"):

@@ -167,7 +167,7 @@ def test_language_of_tells_which_language_a_fallback_came_from():
 def test_published_filters_and_for_region_chains():
     region = make_region()
     shown = make_programme()
-    hidden = make_programme(is_published=False)
+    hidden = make_programme(status="draft")
     shown.beneficiary_regions.add(region)
     hidden.beneficiary_regions.add(region)
 
@@ -191,8 +191,16 @@ def test_home_page_is_a_single_row():
 
 TRANSLATED_FIELDS = {
     "Region": {"name", "slug"},
-    "Organisation": {"name", "acronym", "slug", "description"},
-    "Programme": {"name", "slug", "summary", "description", "facts_note", "website"},
+    "Organisation": {"name", "acronym", "slug", "description", "image_alt"},
+    "Programme": {
+        "name",
+        "slug",
+        "summary",
+        "description",
+        "facts_note",
+        "website",
+        "image_alt",
+    },
     "Participation": {"note"},
     "HomePage": {"title", "heading", "introduction", "summary"},
     "Source": {"title"},

@@ -173,7 +173,7 @@ def test_only_published_programmes_are_found(client, db):
     make_programme(
         name_en="Zanzibar draft",
         slug_en="draft",
-        is_published=False,
+        status="draft",
         beneficiary_countries=["TZ"],
     )
 

@@ -153,7 +153,7 @@ def test_sitemap_lists_the_country_pages(client, content):
 
 
 def test_sitemap_leaves_out_unpublished_programmes(client, content):
-    hidden = make_programme(is_published=False, beneficiary_countries=["IS"])
+    hidden = make_programme(status="draft", beneficiary_countries=["IS"])
     entries = sitemap_entries(client)
 
     for language in LANGUAGES:
@@ -165,8 +165,8 @@ def test_sitemap_list_pages_change_when_what_they_show_changes(client, content):
     newest = datetime(2031, 5, 17, tzinfo=UTC)
     Programme.objects.filter(slug_en="aircop").update(updated_at=newest)
     # An unpublished programme changed later does not count.
-    make_programme(is_published=False)
-    Programme.objects.filter(is_published=False).update(
+    make_programme(status="draft")
+    Programme.objects.filter(status="draft").update(
         updated_at=datetime(2032, 1, 1, tzinfo=UTC)
     )
     entries = sitemap_entries(client)
@@ -216,7 +216,7 @@ def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client, d
 def test_feed_lists_published_programmes_newest_first_in_its_language(
     client, content, language
 ):
-    hidden = make_programme(is_published=False)
+    hidden = make_programme(status="draft")
     Programme.objects.filter(slug_en="crimjust").update(
         updated_at=datetime(2031, 5, 17, tzinfo=UTC)
     )

@@ -355,7 +355,7 @@ def test_a_source_without_address_is_cited_without_a_link(client, content):
 
 
 def test_unpublished_programme_is_404_and_absent_everywhere(client, content):
-    Programme.objects.filter(slug_en="mayag").update(is_published=False)
+    Programme.objects.filter(slug_en="mayag").update(status="draft")
 
     assert client.get("/en/programmes/mayag/").status_code == 404
     for url in (

@@ -13,7 +13,7 @@ def programmes():
 
 def organisations():
     # to_attr: the name says the list holds published programmes only.
-    return Organisation.objects.prefetch_related(
+    return Organisation.objects.published().prefetch_related(
         Prefetch(
             "participations",
             queryset=Participation.objects.of_published_programmes()
@@ -25,7 +25,7 @@ def organisations():
 
 
 def regions():
-    return Region.objects.prefetch_related(
+    return Region.objects.published().prefetch_related(
         Prefetch(
             "programmes",
             queryset=Programme.objects.published(),
@@ -63,7 +63,7 @@ def countries():
             by_code.setdefault(
                 country.code, BeneficiaryCountry(country.code.lower())
             ).programmes.append(programme)
-    for region in Region.objects.all():
+    for region in Region.objects.published():
         for country in region.countries:
             if country.code in by_code:
                 by_code[country.code].regions.append(region)
@@ -86,4 +86,6 @@ def country(code):
     programmes = list(Programme.objects.published().for_country(code))
     if not programmes:
         return None
-    return BeneficiaryCountry(code, programmes, list(Region.objects.containing(code)))
+    return BeneficiaryCountry(
+        code, programmes, list(Region.objects.published().containing(code))
+    )

@@ -85,7 +85,7 @@ def organisation_list(request):
     )
 
 
-@api_view(subject=lambda pk: Organisation.objects.filter(pk=pk))
+@api_view(subject=lambda pk: Organisation.objects.published().filter(pk=pk))
 def organisation_detail(request, pk):
     organisation = queries.organisations().filter(pk=pk).first()
     if organisation is None:
@@ -113,7 +113,7 @@ def region_list(request):
     )
 
 
-@api_view(subject=lambda pk: Region.objects.filter(pk=pk))
+@api_view(subject=lambda pk: Region.objects.published().filter(pk=pk))
 def region_detail(request, pk):
     region = queries.regions().filter(pk=pk).first()
     if region is None:

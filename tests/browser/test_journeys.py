@@ -93,7 +93,7 @@ def test_editor_creates_and_publishes_a_programme_in_both_languages(
     page.fill("#id_summary_en", "A summary in English.")
     page.fill("#id_description_en", "First paragraph.\n\nSecond paragraph.")
     page.fill("#id_acronym", "TP")
-    page.check("#id_is_published")
+    page.select_option("#id_status", "published")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()
 
