@@ -314,6 +314,9 @@ class Region(Publishable, Timestamped, TranslatableModel):
         ordering = ["display_order", "pk"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        permissions = [
+            ("publish_region", _("Can publish, schedule and archive regions")),
+        ]
         constraints = per_language_unique("slug", "region")
 
     def __str__(self):
@@ -364,6 +367,12 @@ class Organisation(Publishable, Illustrated, Timestamped, TranslatableModel):
         ordering = ["pk"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = [
+            (
+                "publish_organisation",
+                _("Can publish, schedule and archive organisations"),
+            ),
+        ]
         constraints = per_language_unique("slug", "organisation")
 
     def __str__(self):
@@ -532,6 +541,9 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         ordering = ["display_order", "pk"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        permissions = [
+            ("publish_programme", _("Can publish, schedule and archive programmes")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True)
