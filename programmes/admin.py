@@ -8,7 +8,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from . import views
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
+from .publishing import PublishingAdminMixin
 
 admin.site.site_header = _("INTERPOL programmes against drug trafficking")
 admin.site.site_title = _("Site administration")
@@ -135,12 +137,16 @@ class SourceInline(LabelledControlsInlineMixin, TranslationTabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
-    NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin
+    PublishingAdminMixin,
+    NulSafeLookupsMixin,
+    TranslationStatusMixin,
+    TabbedTranslationAdmin,
 ):
+    preview_view = views.ProgrammeDetailView
     list_display = [
         "name",
         "acronym",
-        "status",
+        "publication_status",
         "translation_status",
         "display_order",
     ]
@@ -177,29 +183,67 @@ class ProgrammeAdmin(
             },
         ),
         (_("Beneficiary regions"), {"fields": ["beneficiary_regions"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "display_order"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "preview_links", "display_order"]},
+        ),
     ]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin
+    PublishingAdminMixin,
+    NulSafeLookupsMixin,
+    TranslationStatusMixin,
+    TabbedTranslationAdmin,
 ):
-    list_display = ["name", "acronym", "kind", "translation_status"]
-    list_filter = ["kind"]
+    preview_view = views.OrganisationDetailView
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "publication_status",
+        "translation_status",
+    ]
+    list_filter = ["status", "kind"]
     search_fields = [
         *(f"name_{code}" for code, _name in settings.LANGUAGES),
         *(f"acronym_{code}" for code, _name in settings.LANGUAGES),
     ]
     prepopulated_fields = {"slug": ("name",)}
-    fields = ["name", "acronym", "slug", "kind", "website", "description"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "acronym", "slug", "kind", "website", "description"]},
+        ),
+        (_("Publication"), {"fields": ["status", "published_at", "preview_links"]}),
+    ]
 
 
 @admin.register(Region)
-class RegionAdmin(NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin):
-    list_display = ["name", "translation_status", "display_order"]
+class RegionAdmin(
+    PublishingAdminMixin,
+    NulSafeLookupsMixin,
+    TranslationStatusMixin,
+    TabbedTranslationAdmin,
+):
+    preview_view = views.RegionDetailView
+    list_display = [
+        "name",
+        "publication_status",
+        "translation_status",
+        "display_order",
+    ]
+    list_filter = ["status"]
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "countries"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "preview_links", "display_order"]},
+        ),
+    ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # The same two-pane country picker as on programmes.

@@ -10,7 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language, get_language_info, pgettext
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 from modeltranslation.translator import translator
@@ -45,6 +50,19 @@ def naming_country(field_name, code):
 
 def language_codes():
     return [code for code, _name in settings.LANGUAGES]
+
+
+# Language names as they read inside a sentence ("in English", "en anglais"):
+# Django's translated names are capitalised ("Anglais").
+LANGUAGE_NAMES_IN_SENTENCES = {
+    "fr": pgettext_lazy("language name inside a sentence", "French"),
+    "en": pgettext_lazy("language name inside a sentence", "English"),
+}
+
+
+def language_in_sentence(code):
+    name = LANGUAGE_NAMES_IN_SENTENCES.get(code)
+    return str(name) if name else get_language_info(code)["name_translated"]
 
 
 def per_language_unique(field_name, model_name):
@@ -222,7 +240,7 @@ class Publishable(models.Model):
                         "in, or save as a draft."
                     ) % {
                         "field": label,
-                        "language": get_language_info(code)["name_translated"],
+                        "language": language_in_sentence(code),
                     }
         if errors:
             raise ValidationError(errors)

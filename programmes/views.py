@@ -1,6 +1,6 @@
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_list_or_404, redirect, render
+from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from django_countries import countries
@@ -43,9 +43,40 @@ class ProgrammeListView(ListView):
         )
 
 
-class ProgrammeDetailView(DetailView):
+class PublicDetailView(DetailView):
+    """A published object's page, or a staff preview of any object's.
+
+    The admin's preview (programmes/publishing.py) passes `preview_pk`: the
+    page is then built from the object whatever its status, and says so.
+    """
+
+    preview_pk = None
+    preview_edit_url = None
+
+    def all_objects(self):
+        raise NotImplementedError
+
     def get_queryset(self):
-        return Programme.objects.published().with_related().prefetch_related("sources")
+        if self.preview_pk is not None:
+            return self.all_objects().filter(pk=self.preview_pk)
+        return self.all_objects().published()
+
+    def get_object(self, queryset=None):
+        if self.preview_pk is not None:
+            return get_object_or_404(self.get_queryset())
+        return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            preview=self.preview_pk is not None,
+            preview_edit_url=self.preview_edit_url,
+            **kwargs,
+        )
+
+
+class ProgrammeDetailView(PublicDetailView):
+    def all_objects(self):
+        return Programme.objects.with_related().prefetch_related("sources")
 
 
 class OrganisationListView(ListView):
@@ -61,9 +92,9 @@ class OrganisationListView(ListView):
         )
 
 
-class OrganisationDetailView(DetailView):
-    def get_queryset(self):
-        return Organisation.objects.published()
+class OrganisationDetailView(PublicDetailView):
+    def all_objects(self):
+        return Organisation.objects.all()
 
     def get_context_data(self, **kwargs):
         participations = (
@@ -81,9 +112,9 @@ class RegionListView(ListView):
         )
 
 
-class RegionDetailView(DetailView):
-    def get_queryset(self):
-        return Region.objects.published()
+class RegionDetailView(PublicDetailView):
+    def all_objects(self):
+        return Region.objects.all()
 
     def get_context_data(self, **kwargs):
         programmes = Programme.objects.published().for_region(self.object)

@@ -218,6 +218,7 @@ def test_region_change_saves_both_languages(admin_client, db):
         "slug_en": "caribbean",
         "display_order": "3",
         "status": "published",
+        "edit_version": str(region.version),
     }
 
     response = admin_client.post(
