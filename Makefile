@@ -38,6 +38,8 @@ setup: install compilemessages
 	$(MANAGE) migrate --no-input
 	@echo "==> Loading the programmes' content"
 	$(MANAGE) load_content
+	@echo "==> Creating or updating the staff groups (Editors, Translators, Administrators)"
+	$(MANAGE) sync_roles
 
 run: setup ## Install, migrate, load the content and serve the site on 127.0.0.1:$(PORT)
 	@echo "==> Collecting static files"

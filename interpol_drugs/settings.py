@@ -176,6 +176,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# The application serves MEDIA_URL itself (make run has no web server in
+# front); turn off when nginx or object storage serves the uploads.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -10,6 +10,7 @@ from programmes import views
 from programmes.sitemaps import SITEMAPS
 
 from . import health
+from .media import media_urlpatterns
 
 urlpatterns = [
     # DJANGO_ADMIN_PATH, "admin/" by default.
@@ -41,3 +42,9 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("programmes.urls")),
 )
+
+# Uploaded images (DJANGO_SERVE_MEDIA, on unless a web server or object
+# storage serves them): interpol_drugs/media.py.
+urlpatterns += media_urlpatterns()
+
+handler404 = "programmes.views.page_not_found"

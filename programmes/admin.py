@@ -9,8 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from . import views
+from .admin_roles import (
+    TextOnlyUnlessPublisherInlineMixin,
+    TextOnlyUnlessPublisherMixin,
+)
+from .history import HistoryAdminMixin
+from .images import ImageAdminMixin
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
 from .publishing import PublishingAdminMixin
+from .redirects import FormerAddressesAdminMixin
+from .rich_text_admin import RichTextAdminMixin
 
 admin.site.site_header = _("INTERPOL programmes against drug trafficking")
 admin.site.site_title = _("Site administration")
@@ -120,7 +128,10 @@ class LabelledControlsInlineMixin:
 
 
 class ParticipationInline(
-    IdAutocompleteMixin, LabelledControlsInlineMixin, TranslationTabularInline
+    TextOnlyUnlessPublisherInlineMixin,
+    IdAutocompleteMixin,
+    LabelledControlsInlineMixin,
+    TranslationTabularInline,
 ):
     model = Participation
     extra = 0
@@ -128,7 +139,11 @@ class ParticipationInline(
     fields = ["organisation", "role", "note", "display_order"]
 
 
-class SourceInline(LabelledControlsInlineMixin, TranslationTabularInline):
+class SourceInline(
+    TextOnlyUnlessPublisherInlineMixin,
+    LabelledControlsInlineMixin,
+    TranslationTabularInline,
+):
     model = Source
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
@@ -137,9 +152,14 @@ class SourceInline(LabelledControlsInlineMixin, TranslationTabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
+    HistoryAdminMixin,
+    TextOnlyUnlessPublisherMixin,
+    ImageAdminMixin,
+    FormerAddressesAdminMixin,
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
+    RichTextAdminMixin,
     TabbedTranslationAdmin,
 ):
     preview_view = views.ProgrammeDetailView
@@ -167,7 +187,19 @@ class ProgrammeAdmin(
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "summary", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "acronym",
+                    "slug",
+                    "former_addresses",
+                    "summary",
+                    "description",
+                ]
+            },
+        ),
         (
             _("Key facts"),
             {
@@ -183,6 +215,7 @@ class ProgrammeAdmin(
             },
         ),
         (_("Beneficiary regions"), {"fields": ["beneficiary_regions"]}),
+        ImageAdminMixin.image_fieldset,
         (
             _("Publication"),
             {"fields": ["status", "published_at", "preview_links", "display_order"]},
@@ -192,9 +225,14 @@ class ProgrammeAdmin(
 
 @admin.register(Organisation)
 class OrganisationAdmin(
+    HistoryAdminMixin,
+    TextOnlyUnlessPublisherMixin,
+    ImageAdminMixin,
+    FormerAddressesAdminMixin,
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
+    RichTextAdminMixin,
     TabbedTranslationAdmin,
 ):
     preview_view = views.OrganisationDetailView
@@ -214,14 +252,28 @@ class OrganisationAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "acronym", "slug", "kind", "website", "description"]},
+            {
+                "fields": [
+                    "name",
+                    "acronym",
+                    "slug",
+                    "former_addresses",
+                    "kind",
+                    "website",
+                    "description",
+                ]
+            },
         ),
+        ImageAdminMixin.image_fieldset,
         (_("Publication"), {"fields": ["status", "published_at", "preview_links"]}),
     ]
 
 
 @admin.register(Region)
 class RegionAdmin(
+    HistoryAdminMixin,
+    TextOnlyUnlessPublisherMixin,
+    FormerAddressesAdminMixin,
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
@@ -238,7 +290,7 @@ class RegionAdmin(
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "countries"]}),
+        (None, {"fields": ["name", "slug", "former_addresses", "countries"]}),
         (
             _("Publication"),
             {"fields": ["status", "published_at", "preview_links", "display_order"]},
@@ -254,9 +306,15 @@ class RegionAdmin(
 
 @admin.register(HomePage)
 class HomePageAdmin(
-    NulSafeLookupsMixin, TranslationStatusMixin, TabbedTranslationAdmin
+    HistoryAdminMixin,
+    TextOnlyUnlessPublisherMixin,
+    NulSafeLookupsMixin,
+    TranslationStatusMixin,
+    TabbedTranslationAdmin,
 ):
     list_display = ["title", "translation_status"]
+    # Never deleted (has_delete_permission): nothing to recover.
+    recover_deleted = False
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not HomePage.objects.exists()

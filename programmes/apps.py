@@ -1,7 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self):
+        from . import images, redirects
+        from .models import Organisation, Programme, Region
+
+        # Renditions are made when an image changes, however it was saved;
+        # replaced and deleted files leave storage (programmes/images.py).
+        for model in (Programme, Organisation):
+            pre_save.connect(images.remember_stored_files, sender=model)
+            post_save.connect(images.update_renditions, sender=model)
+            post_delete.connect(images.delete_stored_files, sender=model)
+
+        # A changed slug leaves a redirect from the old address, however the
+        # object was saved (programmes/redirects.py).
+        for model in (Programme, Organisation, Region):
+            pre_save.connect(redirects.remember_slugs, sender=model)
+            post_save.connect(redirects.record_slug_changes, sender=model)

@@ -37,8 +37,9 @@ class LatestProgrammesFeed(Feed):
         return programme.title
 
     def item_description(self, programme):
-        # Written as <summary type="html">: escape the text so that a "<" or
-        # "&" in it stays text.
+        # The summary, plain text, not the rich-text description: feed readers
+        # show a short text under each title. Written as <summary type="html">:
+        # escape the text so that a "<" or "&" in it stays text.
         return escape(programme.summary)
 
     def item_updateddate(self, programme):

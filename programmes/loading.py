@@ -22,6 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django_countries.fields import CountryField
 
+from .history import LOADED_REASON, one_revision
 from .models import (
     HomePage,
     LoadedRecord,
@@ -206,6 +207,13 @@ def check_record(record):
             or model_field.many_to_many
         ):
             raise ContentError(f"{record.key}: {name} cannot be set by the file.")
+        if isinstance(model_field, models.FileField):
+            # A path in the file would point at no checked, re-encoded upload.
+            raise ContentError(
+                f"{record.key}: {name} cannot be set by the content file, which "
+                "holds text only. Upload images in the admin; the file may give "
+                "their text alternative (image_alt_fr, image_alt_en)."
+            )
         if isinstance(model_field, models.ForeignKey):
             continue  # a key the loader built, resolved when written
         expected = expected_type(model_field, value)
@@ -342,11 +350,17 @@ class ContentLoader:
             instance.full_clean()
         except ValidationError as error:
             raise ContentError(f"{record.key}: {describe(error)}") from None
+        instance._change_reason = LOADED_REASON
         instance.save()
-        for name, keys in record.many_to_many.items():
-            getattr(instance, name).set(
-                [self.objects_by_key[key] for key in keys if key in self.objects_by_key]
-            )
+        with one_revision(instance):
+            for name, keys in record.many_to_many.items():
+                getattr(instance, name).set(
+                    [
+                        self.objects_by_key[key]
+                        for key in keys
+                        if key in self.objects_by_key
+                    ]
+                )
         instance.refresh_from_db()
         self.objects_by_key[record.key] = instance
         return instance

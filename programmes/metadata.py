@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Programme, Region
+from .rich_text import plain_text
 
 SITE_NAME = _("INTERPOL programmes against drug trafficking")
 
@@ -144,9 +145,10 @@ def page_metadata(request, url, obj=None, home_page=None, country=None, filters=
         ]
     elif isinstance(obj, Organisation):
         page.title = str(obj)
+        description = plain_text(obj.description)
         page.description = (
-            Truncator(obj.description).words(40, truncate=" …")
-            if obj.description
+            Truncator(" ".join(description.split())).words(40, truncate=" …")
+            if description
             else str(obj)
         )
         page.structured_data = [
@@ -223,7 +225,7 @@ def organisation_data(organisation, url):
     if organisation.acronym and organisation.acronym != organisation.name:
         data["alternateName"] = organisation.acronym
     if organisation.description:
-        data["description"] = organisation.description
+        data["description"] = plain_text(organisation.description)
     if organisation.website:
         data["sameAs"] = organisation.website
     return data

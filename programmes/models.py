@@ -21,7 +21,8 @@ from django_countries.fields import Country, CountryField
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from .images import upload_path
+from .images import check_alternative_text, upload_path
+from .rich_text import clean_for_storage
 
 
 def website_host(url):
@@ -104,9 +105,29 @@ class TranslatableModel(models.Model):
 
     # Translated fields every language needs before a record counts as complete.
     completeness_fields = ()
+    # Translated fields holding rich text, sanitised in every language on
+    # clean and save (programmes/rich_text.py).
+    rich_text_fields = ()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sanitise_rich_text()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # First, so that text the sanitiser empties counts as missing.
+        self.sanitise_rich_text()
+        super().clean()
+
+    def sanitise_rich_text(self):
+        for name in self.rich_text_fields:
+            for code in language_codes():
+                field_name = build_localized_fieldname(name, code)
+                value = getattr(self, field_name)
+                if value:
+                    setattr(self, field_name, clean_for_storage(value))
 
     def missing_translations(self):
         """{language code: [translated fields with no text in that language]}.
@@ -297,6 +318,21 @@ class Illustrated(models.Model):
     class Meta:
         abstract = True
 
+    def clean_fields(self, exclude=None):
+        # A text alternative in every language, unless the image is decorative
+        # (programmes/images.py). Checked with the fields, not in clean(), so
+        # that full_clean() reports it together with clean()'s errors.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in check_alternative_text(self).items():
+            if not exclude or name not in exclude:
+                errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
 
 class RegionQuerySet(PublishableQuerySet):
     def containing(self, code):
@@ -378,6 +414,7 @@ class Organisation(Publishable, Illustrated, Timestamped, TranslatableModel):
     objects = PublishableQuerySet.as_manager()
 
     completeness_fields = ("name", "slug", "description")
+    rich_text_fields = ("description",)
     # The name may exist in one language only (clean() requires one).
     publication_required_fields = ("slug", "description")
 
@@ -554,6 +591,7 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
 
     completeness_fields = ("name", "slug", "summary", "description")
     publication_required_fields = ("name", "slug", "summary", "description")
+    rich_text_fields = ("description",)
 
     class Meta:
         ordering = ["display_order", "pk"]

@@ -12,7 +12,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,25 @@ class EditLockForm(forms.ModelForm):
         if opened is None or opened != self.current_version(lock=True):
             raise ValidationError(self.conflict_message(), code="edit_conflict")
         return cleaned_data
+
+    def add_error(self, field, error):
+        # A model rule can name a field this user's form does not show (a
+        # translator's form leaves out slugs and status): say it above the
+        # form rather than fail.
+        if field is None and hasattr(error, "error_dict"):
+            hidden = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name != NON_FIELD_ERRORS and name not in self.fields
+            }
+            for name, errors in hidden.items():
+                del error.error_dict[name]
+                label = self.instance._meta.get_field(name).verbose_name
+                for message in ValidationError(errors).messages:
+                    super().add_error(None, f"{capfirst(label)}: {message}")
+            if not error.error_dict:
+                return
+        super().add_error(field, error)
 
     def conflict_message(self):
         latest = self.instance.history.select_related("history_user").first()
@@ -133,6 +153,15 @@ class PublishingAdminMixin:
             f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_preview",
             args=[obj.pk, language],
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at" and formfield is not None:
+            # The admin's date and time inputs share one <label>: name each.
+            date_input, time_input = formfield.widget.widgets
+            date_input.attrs["aria-label"] = _("Publication date: day")
+            time_input.attrs["aria-label"] = _("Publication date: time")
+        return formfield
 
     # --- List -----------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from .models import Organisation, Programme, Region, sort_key
+from .rich_text import plain_text
 
 MAX_QUERY_LENGTH = 200
 # Bounds the work per search, whatever is typed.
@@ -262,12 +263,12 @@ class SiteSearch:
     def _excerpt(self, obj, field_names):
         """The first field with a match (else the first field), as an excerpt."""
         for name in field_names:
-            if self.matcher.terms_in(getattr(obj, name)):
+            if self.matcher.terms_in(shown_text(obj, name)):
                 break
         else:
             name = field_names[0]
         return {
-            "excerpt": self.matcher.excerpt(getattr(obj, name)),
+            "excerpt": self.matcher.excerpt(shown_text(obj, name)),
             "excerpt_language": obj.language_of(name),
         }
 
@@ -283,7 +284,7 @@ class SiteSearch:
         for position, obj in enumerate(queryset):
             found, score = set(), 0
             for name, weight in fields.items():
-                in_field = self.matcher.terms_in(getattr(obj, name) or "")
+                in_field = self.matcher.terms_in(shown_text(obj, name))
                 found |= in_field
                 score += weight * len(in_field)
             if found == wanted:
@@ -291,6 +292,14 @@ class SiteSearch:
                 # (and, being unique, spares comparing the objects).
                 scored.append((-score, position, obj))
         return [obj for _score, _position, obj in sorted(scored)]
+
+
+def shown_text(obj, field_name):
+    """A field's text as read on the page: rich text without its markup."""
+    value = getattr(obj, field_name) or ""
+    if field_name in getattr(obj, "rich_text_fields", ()):
+        return plain_text(value)
+    return value
 
 
 class Unaccent(Func):
@@ -321,7 +330,10 @@ def full_text_search(queryset, fields, terms, language):
 
     Each term is a prefix (`douane:*`) and the language's configuration stems
     both sides, so "douane" finds "douanes". Terms hold only letters and digits
-    (see WORD), so they cannot break the tsquery syntax.
+    (see WORD), so they cannot break the tsquery syntax. Rich text is searched
+    as stored: PostgreSQL's parser reads its tags (with their attributes) and
+    entities as tokens of their own, which the french, english and simple
+    configurations do not index, so "strong" or "href" find nothing.
     """
     # Imported here: django.contrib.postgres needs psycopg, which SQLite
     # installations do not have.

@@ -8,6 +8,7 @@ from django_countries.fields import Country
 
 from .filters import ProgrammeFilters
 from .models import HomePage, Organisation, Programme, Region, published_q
+from .redirects import RedirectFormerSlugMixin
 from .search import SiteSearch
 
 
@@ -74,7 +75,7 @@ class PublicDetailView(DetailView):
         )
 
 
-class ProgrammeDetailView(PublicDetailView):
+class ProgrammeDetailView(RedirectFormerSlugMixin, PublicDetailView):
     def all_objects(self):
         return Programme.objects.with_related().prefetch_related("sources")
 
@@ -92,7 +93,7 @@ class OrganisationListView(ListView):
         )
 
 
-class OrganisationDetailView(PublicDetailView):
+class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
     def all_objects(self):
         return Organisation.objects.all()
 
@@ -112,7 +113,7 @@ class RegionListView(ListView):
         )
 
 
-class RegionDetailView(PublicDetailView):
+class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
     def all_objects(self):
         return Region.objects.all()
 
@@ -164,3 +165,12 @@ def search(request):
         "programmes/search.html",
         {"search": site_search, "alternate_query": site_search},
     )
+
+
+def page_not_found(request, exception):
+    """The 404 page, whose language switcher leads to the other home page.
+
+    /fr/programmes/nothing/ resolves, so the switcher would otherwise offer
+    /en/programmes/nothing/: the same error in the other language.
+    """
+    return render(request, "404.html", {"language_links_to_home": True}, status=404)

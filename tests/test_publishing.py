@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -392,3 +393,24 @@ def test_every_save_counts_a_version():
     first = region.version
     region.save()
     assert region.version == first + 1
+
+
+def test_a_rule_on_a_field_the_form_hides_is_reported_not_a_crash(client):
+    # A published programme whose English address went missing (written
+    # outside the admin): a translator's form has no slug fields.
+    call_command("sync_roles", verbosity=0)
+    translator = User.objects.create_user("tina", is_staff=True)
+    translator.groups.set(Group.objects.filter(name="Translators"))
+    client.force_login(translator)
+    programme = make_programme(summary_en="Before.")
+    Programme.objects.filter(pk=programme.pk).update(slug_en=None)
+    data = change_form(client, programme)
+    assert "slug_en" not in data
+
+    response = client.post(change_url(programme), data | {"summary_en": "After."})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert any("en" in error and "slug" in error.lower() for error in errors), errors
+    programme.refresh_from_db()
+    assert programme.summary_en == "Before."

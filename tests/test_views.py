@@ -146,10 +146,21 @@ def test_unknown_page_is_a_404_in_the_visitors_language(
     assert "Traceback" not in response.content.decode()
 
 
-def test_404_switcher_leads_to_the_other_home_page(client, content):
-    tree = parse(client.get("/en/no-such-page/"))
-
-    assert tree.find(".//nav[@class='language-switcher']//a").get("href") == "/fr/"
+@pytest.mark.parametrize(
+    ("url", "other_home"),
+    [
+        ("/en/no-such-page/", "/fr/"),
+        # These resolve: the same address in the other language is a 404 too.
+        ("/en/programmes/no-such-programme/", "/fr/"),
+        ("/fr/organisations/inconnue/", "/en/"),
+    ],
+)
+def test_404_switcher_leads_to_the_other_home_page(client, content, url, other_home):
+    response = client.get(url)
+    assert response.status_code == 404
+    tree = parse(response)
+    switcher = tree.find(".//nav[@class='language-switcher']//a")
+    assert switcher.get("href") == other_home
 
 
 # --- Content on the right pages ------------------------------------------------

@@ -29,6 +29,12 @@ object then has a `fallback` member mapping that language to the language the
 text really is in. `{{"fr": "AMERIPOL", "en": "AMERIPOL", "fallback": {{"fr":
 "en"}}}}` means there is no French text: the French value is the English one.
 
+**Descriptions.** `description` is plain text, paragraphs separated by a
+blank line. `description_html` is the same text as the web page shows it:
+HTML limited to the elements `p`, `h2` to `h4`, `ul`, `ol`, `li`, `a` (with
+`href` and `title`; `rel="noopener"` on links to other sites), `strong`,
+`em`, `abbr` (with `title`) and `br`.
+
 **Identifiers.** Programmes, organisations and regions are identified by their
 number (`id`), which never changes; their per-language `slug`s are the last
 part of their web pages' addresses and may be edited. Countries are identified
@@ -160,6 +166,7 @@ def schemas():
                 "name": ref("TranslatedText"),
                 "summary": ref("TranslatedText"),
                 "description": ref("TranslatedText"),
+                "description_html": ref("TranslatedText"),
                 "website": ref("TranslatedText"),
                 "start_year": YEAR,
                 "end_year": YEAR,
@@ -214,6 +221,7 @@ def schemas():
                 "kind": {"enum": list(OrganisationKind.values)},
                 "kind_label": ref("Label"),
                 "description": ref("TranslatedText"),
+                "description_html": ref("TranslatedText"),
                 "website": nullable(URI),
                 "programmes": {
                     "type": "array",

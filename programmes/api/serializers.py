@@ -17,12 +17,26 @@ from django_countries.fields import Country
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from ..models import language_codes
+from ..rich_text import plain_text, render
 
 
-def translated(obj, field_name):
+def rich_text(obj, field_name):
+    """A rich-text field as plain text, and as the HTML its page shows.
+
+    `description` stays plain text, paragraphs separated by a blank line, as
+    it always was; `description_html` is the sanitised HTML (rich_text.py).
+    """
+    return {
+        field_name: translated(obj, field_name, plain_text),
+        f"{field_name}_html": translated(obj, field_name, render),
+    }
+
+
+def translated(obj, field_name, convert=None):
     """The value of a translated field in every language, marking fallbacks.
 
-    Follows modeltranslation's fallback order, like the pages do.
+    Follows modeltranslation's fallback order, like the pages do. `convert`,
+    if given, turns each value into what the API shows.
     """
     values, fallback = {}, {}
     for code in language_codes():
@@ -30,7 +44,7 @@ def translated(obj, field_name):
         for source in resolution_order(code):
             value = getattr(obj, build_localized_fieldname(field_name, source))
             if value:
-                values[code] = value
+                values[code] = str(convert(value)) if convert else value
                 if source != code:
                     fallback[code] = source
                 break
@@ -137,7 +151,7 @@ def programme_data(programme, request):
         "acronym": programme.acronym,
         "name": translated(programme, "name"),
         "summary": translated(programme, "summary"),
-        "description": translated(programme, "description"),
+        **rich_text(programme, "description"),
         "website": translated(programme, "website"),
         "start_year": programme.start_year,
         "end_year": programme.end_year,
@@ -185,7 +199,7 @@ def organisation_data(organisation, request):
         "name": translated(organisation, "name"),
         "kind": organisation.kind,
         "kind_label": in_each_language(organisation.get_kind_display),
-        "description": translated(organisation, "description"),
+        **rich_text(organisation, "description"),
         "website": organisation.website or None,
         "programmes": [
             programme_link(participation.programme, request) | role(participation)

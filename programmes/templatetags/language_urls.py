@@ -30,6 +30,11 @@ def alternate_url(context, language_code, obj=None, absolute=False):
     if obj is not None and hasattr(obj, "get_absolute_url"):
         with translation.override(language_code):
             path = obj.get_absolute_url()
+    elif context.get("language_links_to_home"):
+        # An error page for an address that resolves (a page gone): its
+        # address in the other language would be the same error.
+        with translation.override(language_code):
+            path = reverse("home")
     else:
         path = _translated_path(request.path, language_code)
     # A page whose query string has meaning (filters, a search) puts an

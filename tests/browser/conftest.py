@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
@@ -58,30 +58,27 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
-@pytest.fixture
-def staff_user(transactional_db):
-    """A staff member who may edit programmes, and their password."""
+def member_of(group, username):
+    """A staff member of a group made by sync_roles, and their password."""
+    call_command("sync_roles", verbosity=0)
     password = "correct-horse-battery-staple"
     user = User.objects.create_user(
-        "editor", "editor@example.org", password, is_staff=True
+        username, f"{username}@example.org", password, is_staff=True
     )
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="programmes",
-            codename__in=[
-                "view_programme",
-                "add_programme",
-                "change_programme",
-                "view_organisation",
-                "view_region",
-                "add_participation",
-                "change_participation",
-                "add_source",
-                "change_source",
-            ],
-        )
-    )
+    user.groups.set(Group.objects.filter(name=group))
     return user, password
+
+
+@pytest.fixture
+def staff_user(transactional_db):
+    """An editor (the Editors group), and their password."""
+    return member_of("Editors", "editor")
+
+
+@pytest.fixture
+def translator_user(transactional_db):
+    """A translator (the Translators group), and their password."""
+    return member_of("Translators", "translator")
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
-"""axe-core on the self-contained error pages (no live server: they need none)."""
+"""axe-core on the error pages: 500 and 503 need no live server; 410 does."""
 
 from pathlib import Path
 
 import pytest
+
+from programmes.models import Programme
 
 from .test_audits import axe_source, describe, run_axe  # noqa: F401 (fixture)
 
@@ -18,3 +20,14 @@ def test_error_page_has_no_wcag_aa_violation(page, axe_source, template):  # noq
     assert results["violations"] == [], describe(results["violations"])
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("[lang=en] h2").count() == 1
+
+
+@pytest.mark.parametrize("path", ["/fr/programmes/aircop/", "/en/programmes/aircop/"])
+def test_gone_page_has_no_wcag_aa_violation(site, page, axe_source, path):  # noqa: F811
+    Programme.objects.filter(acronym="AIRCOP").update(status="archived")
+
+    assert page.goto(site + path).status == 410
+    results = run_axe(page, axe_source)
+
+    assert results["violations"] == [], describe(results["violations"])
+    assert page.locator("html").get_attribute("lang") == path.split("/")[1]

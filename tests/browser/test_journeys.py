@@ -93,6 +93,17 @@ def test_editor_creates_and_publishes_a_programme_in_both_languages(
     page.fill("#id_summary_en", "A summary in English.")
     page.fill("#id_description_en", "First paragraph.\n\nSecond paragraph.")
     page.fill("#id_acronym", "TP")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    # A draft: the editor previews it in English, then publishes it.
+    programme = Programme.objects.get(slug_en="trial-programme")
+    assert programme.status == "draft"
+    page.goto(site + f"/admin/programmes/programme/{programme.pk}/change/")
+    page.get_by_role("link", name="Preview in English").click()
+    expect(page.locator(".preview-banner")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trial programme (TP)")
+    page.go_back()
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -106,18 +117,22 @@ def test_editor_creates_and_publishes_a_programme_in_both_languages(
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme d’essai (TP)")
 
     # The editor renames the English address; the new one serves the page.
-    programme = Programme.objects.get(slug_en="trial-programme")
     page.goto(site + f"/admin/programmes/programme/{programme.pk}/change/")
     show_language_tabs(page, "en")
     page.fill("#id_slug_en", "pilot-programme")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert page.goto(site + "/en/programmes/pilot-programme/").status == 200
+    # The old address leads to the new one.
+    page.goto(site + "/en/programmes/trial-programme/")
+    expect(page).to_have_url(site + "/en/programmes/pilot-programme/")
 
 
-def test_translator_finds_a_missing_english_text_and_fills_it(site, page, staff_user):
+def test_translator_finds_a_missing_english_text_and_fills_it(
+    site, page, translator_user
+):
     Programme.objects.filter(slug_en="mayag").update(summary_en="")
-    user, password = staff_user
+    user, password = translator_user
     log_in(page, site, user.username, password)
 
     page.goto(site + "/admin/programmes/programme/")
