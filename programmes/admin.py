@@ -16,7 +16,7 @@ from .admin_roles import (
 from .history import HistoryAdminMixin
 from .images import ImageAdminMixin
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
-from .publishing import PublishingAdminMixin
+from .publishing import EditLockForm, PublishingAdminMixin
 from .redirects import FormerAddressesAdminMixin
 from .rich_text_admin import RichTextAdminMixin
 
@@ -313,6 +313,8 @@ class HomePageAdmin(
     TabbedTranslationAdmin,
 ):
     list_display = ["title", "translation_status"]
+    # Two editors on the home page: the second save is refused.
+    form = EditLockForm
     # Never deleted (has_delete_permission): nothing to recover.
     recover_deleted = False
 

@@ -806,6 +806,8 @@ class HomePage(TranslatableModel):
         max_length=300,
         help_text=_("One sentence, shown to search engines."),
     )
+    # Counts saves, for the admin's edit lock (programmes/publishing.py).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     completeness_fields = ("title", "heading", "introduction", "summary")
 
@@ -821,6 +823,7 @@ class HomePage(TranslatableModel):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        self.version += 1
         super().save(*args, **kwargs)
 
     @classmethod

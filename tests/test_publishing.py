@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programmes.models import Organisation, Programme, Region
+from programmes.models import HomePage, Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 from .hostile import form_data
@@ -414,3 +414,21 @@ def test_a_rule_on_a_field_the_form_hides_is_reported_not_a_crash(client):
     assert any("en" in error and "slug" in error.lower() for error in errors), errors
     programme.refresh_from_db()
     assert programme.summary_en == "Before."
+
+
+def test_two_editors_on_the_home_page(admin_client, content):
+    home = HomePage.load()
+    url = reverse("admin:programmes_homepage_change", args=[home.pk])
+    stale = form_data(admin_client.get(url), "homepage_form")
+    assert "edit_version" in stale
+    home.heading_en = "Someone else's heading"
+    home.save()
+
+    response = admin_client.post(url, stale | {"heading_en": "My heading"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    home.refresh_from_db()
+    assert home.heading_en == "Someone else's heading"
+    fresh = form_data(admin_client.get(url), "homepage_form")
+    assert admin_client.post(url, fresh | {"heading_en": "Mine"}).status_code == 302
