@@ -432,3 +432,12 @@ def test_two_editors_on_the_home_page(admin_client, content):
     assert home.heading_en == "Someone else's heading"
     fresh = form_data(admin_client.get(url), "homepage_form")
     assert admin_client.post(url, fresh | {"heading_en": "Mine"}).status_code == 302
+
+
+def test_a_french_only_draft_previews_in_english_marked_as_french(admin_client):
+    draft = Programme.objects.create(
+        name_fr="Brouillon", slug_fr="brouillon", status="draft"
+    )
+    response = admin_client.get(preview_url(draft, "en"))
+    assert response.status_code == 200
+    assert '<h1 lang="fr">Brouillon</h1>' in response.content.decode()
