@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Anonymous public pages from the cache: after the language is chosen,
+    # before anything reads the session or the user (interpol_drugs/page_cache.py).
+    "interpol_drugs.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: tells whether the session gave a two-step code.
@@ -321,6 +324,10 @@ else:
 # The same switch for any other django-redis cache, and log what it ignored.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# How long browsers, proxies and CDNs may keep a public page before asking
+# again (then five times as long serving it stale while they ask). The
+# application's own page cache is always exact (interpol_drugs/page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 
 # ---------------------------------------------------------------------------
 # Bad input (tests/test_hostile_input.py)

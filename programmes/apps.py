@@ -8,6 +8,8 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self):
+        from interpol_drugs import page_cache
+
         from . import images, redirects
         from .models import Organisation, Programme, Region
 
@@ -23,3 +25,7 @@ class ProgrammesConfig(AppConfig):
         for model in (Programme, Organisation, Region):
             pre_save.connect(redirects.remember_slugs, sender=model)
             post_save.connect(redirects.record_slug_changes, sender=model)
+
+        # Any write of this app's models makes cached pages stale. Connected
+        # last, so that it follows the writes the handlers above make.
+        page_cache.watch(self)

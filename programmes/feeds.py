@@ -3,9 +3,10 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
+from .fallbacks import fallback_fields, fallback_notice_text
 from .metadata import SITE_NAME
 from .models import Programme
 
@@ -40,7 +41,16 @@ class LatestProgrammesFeed(Feed):
         # The summary, plain text, not the rich-text description: feed readers
         # show a short text under each title. Written as <summary type="html">:
         # escape the text so that a "<" or "&" in it stays text.
-        return escape(programme.summary)
+        summary = escape(programme.summary)
+        if not fallback_fields(programme, ["summary"]):
+            return summary
+        # Another language's text, as on the pages: marked, and said so.
+        return format_html(
+            '<p>{}</p><p lang="{}">{}</p>',
+            fallback_notice_text(),
+            programme.language_of("summary"),
+            summary,
+        )
 
     def item_updateddate(self, programme):
         return programme.updated_at

@@ -8,7 +8,8 @@ from django.db.models import Max
 from django.urls import reverse
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Organisation, Programme, Region
+from .fallbacks import hreflang_alternates, hreflang_languages
+from .models import HomePage, Organisation, Programme, Region
 
 
 class I18nSitemap(Sitemap):
@@ -31,7 +32,15 @@ class I18nSitemap(Sitemap):
             x_default = by_language.get("x-default")
             if x_default and urlsplit(x_default["location"]).path != "/":
                 x_default["location"] = by_language[settings.LANGUAGE_CODE]["location"]
+            # Like the pages' <head>: hreflang names complete languages only.
+            url["alternates"] = hreflang_alternates(
+                url["alternates"], self.hreflang_languages(url["item"][0])
+            )
         return urls
+
+    def hreflang_languages(self, item):
+        """The languages `item`'s page is complete in (fallbacks.py)."""
+        return hreflang_languages(item)
 
 
 class TranslatedSlugSitemap(I18nSitemap):
@@ -52,6 +61,7 @@ class IndexSitemap(I18nSitemap):
     """The home page and the lists; each last changed when what it shows did."""
 
     def items(self):
+        self.home_page = HomePage.load()
         newest_programme = Programme.objects.published().aggregate(
             newest=Max("updated_at")
         )["newest"]
@@ -75,6 +85,11 @@ class IndexSitemap(I18nSitemap):
 
     def location(self, item):
         return reverse(item[0])
+
+    def hreflang_languages(self, item):
+        # The lists' text is the interface's, complete in every language; the
+        # home page's is the HomePage record's.
+        return hreflang_languages(self.home_page if item[0] == "home" else None)
 
     def lastmod(self, item):
         return item[1]

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -15,6 +16,15 @@ def test_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(settings, tmp_path_factory):
+    # Each test starts with no cached page, and a content version of its own
+    # (interpol_drugs/page_cache.py): tests running at the same time elsewhere
+    # do not share it.
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path_factory.mktemp("page-cache") / "version"
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,411 @@
+"""Anonymous public pages come from the cache and are fresh after every change.
+
+interpol_drugs/page_cache.py; tests/conftest.py empties the cache and gives
+each test its own content version.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import http_date
+
+from interpol_drugs import page_cache
+from programmes.models import HomePage, Programme
+
+from .factories import make_programme, make_region
+from .hostile import form_data
+from .test_cache import in_fresh_process, redis_url  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["fr", "en"]
+
+
+def public_url(obj, language):
+    with translation.override(language):
+        return obj.get_absolute_url()
+
+
+def is_cached(client, url):
+    """The answer to `url`, and whether it came from the cache (no query)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries) == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_second_request_comes_from_the_cache_without_a_query(
+    client, language, django_assert_num_queries
+):
+    programme = make_programme(acronym="CACHED")
+    url = public_url(programme, language)
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert b"CACHED" in second.content
+    assert second["Content-Language"] == language
+    # Added around the cache, on every answer.
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sitemap.xml", "/robots.txt", "/fr/flux/", "/en/feed/", "/api/v1/programmes/"],
+)
+def test_sitemap_robots_feeds_and_api_are_cached(client, path):
+    make_programme()
+    first = client.get(path)
+    assert first.status_code == 200
+
+    second, cached = is_cached(client, path)
+
+    assert cached
+    assert second.content == first.content
+
+
+def test_each_language_and_query_string_has_its_own_copy(client):
+    make_programme()
+    french = client.get("/fr/").content
+    english = client.get("/en/").content
+    assert french != english
+    assert client.get("/fr/").content == french
+    # The unprefixed addresses answer in the negotiated language.
+    robots_fr = client.get("/robots.txt", headers={"accept-language": "fr"})
+    robots_en = client.get("/robots.txt", headers={"accept-language": "en"})
+    assert robots_fr["Content-Language"] == "fr"
+    assert robots_en["Content-Language"] == "en"
+
+    client.get("/en/programmes/")
+    _response, cached = is_cached(client, "/en/programmes/?page=1")
+    assert not cached
+
+
+def test_the_language_redirect_at_the_root_still_follows_accept_language(client):
+    assert client.get("/", headers={"accept-language": "en"})["Location"] == "/en/"
+    assert client.get("/", headers={"accept-language": "fr"})["Location"] == "/fr/"
+    assert client.get("/", headers={"accept-language": "en"})["Location"] == "/en/"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_edit_through_the_model_is_served_at_once(client, language):
+    programme = make_programme(summary_fr="Ancien résumé.", summary_en="Old summary.")
+    url = public_url(programme, language)
+    old = "Ancien résumé." if language == "fr" else "Old summary."
+    assert old in client.get(url).content.decode()
+
+    programme.summary_fr = "Nouveau résumé."
+    programme.summary_en = "New summary."
+    programme.save()
+
+    page = client.get(url).content.decode()
+    assert old not in page
+    assert ("Nouveau résumé." if language == "fr" else "New summary.") in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_edit_in_the_admin_is_served_at_once(client, admin_client, language):
+    programme = make_programme(name_fr="Nom d’avant", name_en="Former name")
+    url = public_url(programme, language)
+    assert client.get(url).status_code == 200
+    change = reverse("admin:programmes_programme_change", args=[programme.pk])
+    data = form_data(admin_client.get(change), "programme_form")
+    data |= {"name_fr": "Nom d’après", "name_en": "Latter name"}
+
+    assert admin_client.post(change, data).status_code == 302
+
+    page = client.get(url).content.decode()
+    assert ("Nom d’après" if language == "fr" else "Latter name") in page
+
+
+def test_the_home_page_text_is_fresh_after_its_edit(client):
+    home = HomePage.objects.create(
+        title="Accueil", heading="Titre d’avant", introduction="x", summary="y"
+    )
+    assert "Titre d’avant" in client.get("/fr/").content.decode()
+
+    home.heading = "Titre d’après"
+    home.save()
+
+    assert "Titre d’après" in client.get("/fr/").content.decode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_deleted_programme_is_gone_at_once(client, language):
+    programme = make_programme()
+    url = public_url(programme, language)
+    assert client.get(url).status_code == 200
+
+    programme.delete()
+
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_region_link_added_or_removed_is_served_at_once(client, language):
+    programme = make_programme(acronym="LINKED")
+    region = make_region()
+    url = public_url(region, language)
+    assert b"LINKED" not in client.get(url).content
+
+    programme.beneficiary_regions.add(region)
+    assert b"LINKED" in client.get(url).content
+
+    programme.beneficiary_regions.remove(region)
+    assert b"LINKED" not in client.get(url).content
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_scheduled_publication_appears_on_time_without_any_write(client, language):
+    make_programme()  # the lists have something to show before
+    programme = make_programme(
+        acronym="SOONER", published_at=timezone.now() + timedelta(seconds=1)
+    )
+    url = public_url(programme, language)
+    assert client.get(url).status_code == 404
+    assert b"SOONER" not in client.get(reverse("home")).content
+    # Cached while not due.
+    _response, cached = is_cached(client, url)
+    assert cached
+
+    time.sleep(1.1)
+
+    assert client.get(url).status_code == 200
+    assert b"SOONER" in client.get(f"/{language}/").content
+
+
+def staff_client():
+    user = User.objects.create_user("editor", password="unused", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_staff_never_fill_the_cache(client):
+    programme = make_programme()
+    url = public_url(programme, "en")
+    staff = staff_client()
+
+    response = staff.get(url)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private"
+    assert "ETag" not in response
+    _response, cached = is_cached(client, url)
+    assert not cached
+
+
+def test_staff_never_get_a_cached_page(client):
+    programme = make_programme(acronym="BEFORE")
+    url = public_url(programme, "en")
+    client.get(url)
+    # A change the cache is not told about (no signal).
+    Programme.objects.filter(pk=programme.pk).update(acronym="AFTER")
+
+    assert b"AFTER" in staff_client().get(url).content
+    assert b"BEFORE" in client.get(url).content
+
+
+def test_a_post_is_neither_cached_nor_answered_from_the_cache(client):
+    programme = make_programme()
+    url = public_url(programme, "fr")
+
+    assert client.post(url).status_code == 405
+
+    _response, cached = is_cached(client, url)
+    assert not cached
+    assert client.post(url).status_code == 405
+
+
+def test_head_is_answered_from_the_cache_filled_by_get(client):
+    programme = make_programme()
+    url = public_url(programme, "en")
+    get = client.get(url)
+
+    head = client.head(url)
+
+    assert head.status_code == 200
+    assert head["ETag"] == get["ETag"]
+    assert head.content == b""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_conditional_requests_answer_304_until_the_page_changes(client, language):
+    programme = make_programme()
+    url = public_url(programme, language)
+    page = client.get(url)
+    etag, last_modified = page["ETag"], page["Last-Modified"]
+    assert etag.startswith('"') and not etag.startswith('W/"')
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert (
+        client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+    )
+    earlier = http_date(time.time() - 3600)
+    assert client.get(url, headers={"if-modified-since": earlier}).status_code == 200
+
+    programme.summary_fr = programme.summary_en = "Changed."
+    programme.save()
+
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_a_304_from_the_cache_carries_the_validators(client, django_assert_num_queries):
+    make_programme()
+    etag = client.get("/fr/")["ETag"]
+
+    with django_assert_num_queries(0):
+        response = client.get("/fr/", headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"].startswith("public")
+
+
+def test_the_api_keeps_its_own_validators(client):
+    make_programme()
+    first = client.get("/api/v1/programmes/")
+    second = client.get("/api/v1/programmes/")
+
+    assert second["ETag"] == first["ETag"]
+    assert len(first["ETag"]) == 34  # the API's data stamp, not a hash of the body
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/en/programmes/", "/api/v1/", "/fr/x/"])
+def test_public_answers_may_be_kept_briefly_by_proxies(client, path):
+    make_programme()
+    for response in (client.get(path), client.get(path)):
+        assert response["Cache-Control"] == (
+            "public, max-age=60, stale-while-revalidate=300"
+        )
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies
+
+
+def test_the_browser_cache_time_is_a_setting(client, settings):
+    make_programme()
+    settings.PAGE_CACHE_SECONDS = 10
+    assert client.get("/fr/")["Cache-Control"] == (
+        "public, max-age=10, stale-while-revalidate=50"
+    )
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get("/en/")["Cache-Control"] == "public, no-cache"
+
+
+def test_admin_and_probes_are_unchanged(admin_client, client):
+    programme = make_programme(status="draft")
+    preview = reverse("admin:programmes_programme_preview", args=[programme.pk, "en"])
+
+    assert "no-store" in admin_client.get(preview)["Cache-Control"]
+    assert "public" not in client.get("/healthz").get("Cache-Control", "")
+    assert "public" not in client.get(reverse("admin:login")).get("Cache-Control", "")
+
+
+def response_with(**headers):
+    response = HttpResponse("page")
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+@pytest.mark.parametrize(
+    ("response", "kept"),
+    [
+        (response_with(), True),
+        (response_with(Cache_Control="no-store"), False),
+        (response_with(Cache_Control="private, max-age=3"), False),
+        (response_with(Vary="Cookie"), False),
+        (response_with(Vary="Accept-Language"), True),
+    ],
+)
+def test_only_responses_for_anyone_are_kept(response, kept):
+    request = RequestFactory().get("/fr/")
+
+    assert page_cache.storable(request, response) is kept
+
+
+def test_responses_setting_a_cookie_or_of_other_statuses_are_not_kept():
+    request = RequestFactory().get("/fr/")
+    with_cookie = response_with()
+    with_cookie.set_cookie("csrftoken", "x")
+    server_error = response_with()
+    server_error.status_code = 500
+
+    assert not page_cache.storable(request, with_cookie)
+    assert not page_cache.storable(request, server_error)
+
+
+def test_another_process_making_a_new_version_makes_pages_fresh(client, settings):
+    # With a memory cache per process, the version is a file all share: a
+    # gunicorn worker that saved content writes it, the others read it.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    programme = make_programme(acronym="OLDER")
+    url = public_url(programme, "en")
+    client.get(url)
+    Programme.objects.filter(pk=programme.pk).update(acronym="NEWER")
+    page_cache.version_file().write_text(page_cache.new_token())
+
+    assert b"NEWER" in client.get(url).content
+
+
+TWO_PROCESSES = """
+from django.core.management import call_command
+from django.test import Client
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from programmes.models import Programme
+step = {step!r}
+if step == "serve":
+    import io
+    call_command("migrate", verbosity=0)
+    call_command("load_content", verbosity=0, stdout=io.StringIO())
+client = Client(HTTP_HOST="localhost")
+# JSON: pages need collected static files (the manifest) in production.
+url = "/api/v1/programmes/"
+if step == "edit":
+    programme = Programme.objects.get(slug_en="aircop")
+    programme.name_en = "Edited in another process."
+    programme.save()
+    print(json.dumps({{}}))
+else:
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url).content.decode()
+    print(json.dumps({{"status": client.get(url).status_code,
+                      "edited": "Edited in another process." in first,
+                      "queries": len(queries)}}))
+"""
+
+
+def test_two_processes_sharing_redis_serve_an_edit_fresh(tmp_path, redis_url):  # noqa: F811
+    environment = {"REDIS_URL": redis_url}
+
+    def run(step):
+        return in_fresh_process(
+            TWO_PROCESSES.format(step=step), tmp_path, **environment
+        )
+
+    assert run("serve") == {"status": 200, "edited": False, "queries": 0}
+    # The page is now in Redis; a second process serves it from there.
+    assert run("read") == {"status": 200, "edited": False, "queries": 0}
+
+    run("edit")
+
+    assert run("read")["edited"] is True
