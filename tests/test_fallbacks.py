@@ -11,11 +11,11 @@ import xml.etree.ElementTree as ET
 
 import html5lib
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from interpol_drugs.page_cache import bump_content_version
 from programmes.models import HomePage, Programme
 
 from .factories import add_participation, make_organisation, make_programme, make_region
@@ -72,13 +72,13 @@ def path_in(language, obj):
 
 
 def update(queryset, **values):
-    """queryset.update(), and a page cache that forgets what it kept.
+    """queryset.update(), and a page cache told that the content changed.
 
     update() sends no signal, so the page cache (interpol_drugs/page_cache.py)
     cannot know; an edit in the admin would tell it.
     """
     queryset.update(**values)
-    cache.clear()
+    bump_content_version()
 
 
 def blank(obj, field, language):
