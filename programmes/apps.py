@@ -10,7 +10,7 @@ class ProgrammesConfig(AppConfig):
     def ready(self):
         from interpol_drugs import page_cache
 
-        from . import images, redirects
+        from . import images, redirects, translation_status
         from .models import Organisation, Programme, Region
 
         # Renditions are made when an image changes, however it was saved;
@@ -25,6 +25,17 @@ class ProgrammesConfig(AppConfig):
         for model in (Programme, Organisation, Region):
             pre_save.connect(redirects.remember_slugs, sender=model)
             post_save.connect(redirects.record_slug_changes, sender=model)
+
+        # Every save keeps each field's translation status current, however the
+        # record was saved (programmes/translation_status.py).
+        for model in translation_status.TRACKED_MODELS:
+            pre_save.connect(translation_status.remember_text_before_save, sender=model)
+            post_save.connect(
+                translation_status.record_translation_states, sender=model
+            )
+            post_delete.connect(
+                translation_status.forget_translation_states, sender=model
+            )
 
         # Any write of this app's models makes cached pages stale. Connected
         # last, so that it follows the writes the handlers above make.

@@ -10,6 +10,8 @@ a user without a model's publish_* permission changes its text only.
   history keeps.
 - Translators change the translatable text of existing records; never add,
   delete or publish.
+- Both see the translation dashboard, mark translations as checked, export
+  and import translation files, and keep the glossary.
 - Administrators have every permission of the site, users and groups included.
 """
 
@@ -38,6 +40,14 @@ def permissions(actions, models, app_label="programmes"):
     return [f"{app_label}.{action}_{model}" for action in actions for model in models]
 
 
+# The translators' tools (programmes/translation_status.py, the exchange files),
+# given to editors too: they write text in both languages.
+TRANSLATION_WORK = [
+    "programmes.review_translations",
+    "programmes.exchange_translations",
+    *permissions(["view", "add", "change", "delete"], ["glossaryterm"]),
+]
+
 # Group name -> "app_label.codename" permissions, or ALL for every permission.
 ALL = "__all__"
 ROLES = {
@@ -46,10 +56,12 @@ ROLES = {
         *permissions(["delete"], ROWS),
         *permissions(["publish"], PUBLISHABLE),
         *permissions(["view"], ["slugredirect", *HISTORY]),
+        *TRANSLATION_WORK,
     ],
     TRANSLATORS: [
         *permissions(["view", "change"], CONTENT + ROWS),
         *permissions(["view"], ["slugredirect", *HISTORY]),
+        *TRANSLATION_WORK,
     ],
     ADMINISTRATORS: ALL,
 }

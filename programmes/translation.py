@@ -2,7 +2,15 @@ import simple_history
 from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import HomePage, Organisation, Participation, Programme, Region, Source
+from .models import (
+    GlossaryTerm,
+    HomePage,
+    Organisation,
+    Participation,
+    Programme,
+    Region,
+    Source,
+)
 
 # A draft needs a name and an address in the default language; publishing
 # needs the rest in every language (Publishable.check_publishable).
@@ -71,3 +79,9 @@ simple_history.register(Region, excluded_fields=["version"])
 simple_history.register(Participation)
 simple_history.register(Source)
 simple_history.register(HomePage, excluded_fields=["version"])
+
+
+@register(GlossaryTerm)
+class GlossaryTermTranslationOptions(TranslationOptions):
+    fields = ("term", "expansion")
+    required_languages = {"default": ("term",)}

@@ -1,0 +1,224 @@
+"""Each translated field's status per language: missing, up to date or outdated."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from programmes.models import HomePage, Participation, Programme, TranslationState
+from programmes.translation_status import (
+    Status,
+    all_statuses,
+    mark_as_checked,
+    object_statuses,
+    percent_complete,
+    states_by_key,
+    tracked_fields,
+)
+
+from .factories import add_participation, make_organisation, make_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def status_of(obj, field, language):
+    obj = type(obj).objects.get(pk=obj.pk)
+    for status in object_statuses(obj, states_by_key([obj])):
+        if (status.field, status.language) == (field, language):
+            return status
+    return None
+
+
+def edit(obj, **values):
+    obj = type(obj).objects.get(pk=obj.pk)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+    return obj
+
+
+def test_text_fields_are_tracked_addresses_are_not():
+    assert set(tracked_fields(Programme)) == {
+        "name",
+        "summary",
+        "description",
+        "facts_note",
+        "image_alt",
+    }
+    assert tracked_fields(Participation) == ["note"]
+    assert set(tracked_fields(HomePage)) == {
+        "title",
+        "heading",
+        "introduction",
+        "summary",
+    }
+
+
+def test_a_new_bilingual_record_is_up_to_date_in_both_languages():
+    programme = make_programme()
+
+    assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
+    assert status_of(programme, "summary", "en").status == Status.UP_TO_DATE
+
+
+def test_a_field_written_in_one_language_is_missing_in_the_other():
+    programme = make_programme(facts_note_fr="Une note.", facts_note_en="")
+
+    assert status_of(programme, "facts_note", "en").status == Status.MISSING
+    assert status_of(programme, "facts_note", "fr").status == Status.UP_TO_DATE
+    # Empty in both languages and optional: nothing to translate.
+    assert status_of(programme, "image_alt", "en") is None
+
+
+def test_a_required_field_empty_everywhere_is_missing_everywhere():
+    programme = make_programme(summary_fr="", summary_en="", status="draft")
+
+    assert status_of(programme, "summary", "fr").status == Status.MISSING
+    assert status_of(programme, "summary", "en").status == Status.MISSING
+
+
+def test_a_french_edit_makes_the_english_outdated_and_keeps_the_old_source():
+    programme = make_programme(summary_fr="Un résumé.", summary_en="A summary.")
+
+    edit(programme, summary_fr="Un résumé plus long.")
+
+    english = status_of(programme, "summary", "en")
+    assert english.status == Status.OUTDATED
+    assert english.source == "fr"
+    assert english.source_text_then == "Un résumé."
+    assert english.source_text == "Un résumé plus long."
+    # The French is the new source, not a translation behind the English.
+    assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
+    # Other fields are untouched.
+    assert status_of(programme, "description", "en").status == Status.UP_TO_DATE
+
+
+def test_translating_the_outdated_field_makes_both_languages_up_to_date():
+    programme = make_programme()
+    edit(programme, summary_fr="Un résumé plus long.")
+
+    edit(programme, summary_en="A longer summary.")
+
+    assert status_of(programme, "summary", "en").status == Status.UP_TO_DATE
+    assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
+
+
+def test_an_english_edit_of_an_up_to_date_field_makes_the_french_outdated():
+    programme = make_programme()
+
+    edit(programme, summary_en="A summary, rewritten in English.")
+
+    french = status_of(programme, "summary", "fr")
+    assert french.status == Status.OUTDATED
+    assert french.source == "en"
+    assert french.source_text_then == "A summary."
+
+
+def test_editing_both_languages_in_one_save_leaves_both_up_to_date():
+    programme = make_programme()
+
+    edit(programme, summary_fr="Nouveau.", summary_en="New.")
+
+    assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
+    assert status_of(programme, "summary", "en").status == Status.UP_TO_DATE
+
+
+def test_a_second_french_edit_keeps_the_diff_from_the_last_translation():
+    programme = make_programme(summary_fr="Premier.", summary_en="First.")
+    edit(programme, summary_fr="Deuxième.")
+    edit(programme, summary_fr="Troisième.")
+
+    english = status_of(programme, "summary", "en")
+    assert english.status == Status.OUTDATED
+    assert english.source_text_then == "Premier."
+
+
+def test_filling_a_missing_translation_keeps_the_source_up_to_date():
+    programme = make_programme(facts_note_fr="Une note.", facts_note_en="")
+
+    edit(programme, facts_note_en="A note.")
+
+    assert status_of(programme, "facts_note", "en").status == Status.UP_TO_DATE
+    assert status_of(programme, "facts_note", "fr").status == Status.UP_TO_DATE
+    # And a later French change still makes the English outdated.
+    edit(programme, facts_note_fr="Une autre note.")
+    assert status_of(programme, "facts_note", "en").status == Status.OUTDATED
+
+
+def test_emptying_a_translation_makes_it_missing_and_forgets_its_state():
+    programme = make_programme(facts_note_fr="Une note.", facts_note_en="A note.")
+
+    edit(programme, facts_note_en="")
+
+    assert status_of(programme, "facts_note", "en").status == Status.MISSING
+    assert not TranslationState.objects.filter(
+        object_id=programme.pk, field="facts_note", language="en"
+    ).exists()
+
+
+def test_mark_as_checked_makes_it_up_to_date_without_changing_the_text():
+    user = get_user_model().objects.create_user("tina")
+    programme = make_programme()
+    edit(programme, summary_fr="Un résumé, avec une virgule.")
+
+    state = mark_as_checked(programme, "summary", "en", user)
+
+    english = status_of(programme, "summary", "en")
+    assert english.status == Status.UP_TO_DATE
+    assert english.text == "A summary."
+    assert state.checked and state.updated_by == user
+    # A later French change makes it outdated again.
+    edit(programme, summary_fr="Encore autre chose.")
+    assert status_of(programme, "summary", "en").status == Status.OUTDATED
+
+
+def test_a_participation_note_is_tracked_and_links_to_its_programme_form():
+    programme = make_programme()
+    participation = add_participation(
+        programme, make_organisation(), note_fr="Fournit des fonds.", note_en=""
+    )
+
+    note = status_of(participation, "note", "en")
+
+    assert note.status == Status.MISSING
+    assert note.unit_id == f"participation.{participation.pk}.note"
+    assert note.admin_url() == (
+        f"/admin/programmes/programme/{programme.pk}/change/#participations-group"
+    )
+
+
+def test_the_admin_link_opens_the_fields_language_tab():
+    programme = make_programme()
+
+    assert status_of(programme, "summary", "en").admin_url() == (
+        f"/admin/programmes/programme/{programme.pk}/change/#id_summary_en"
+    )
+
+
+def test_deleting_a_record_deletes_its_states():
+    programme = make_programme()
+    assert TranslationState.objects.filter(object_id=programme.pk).exists()
+
+    Programme.objects.get(pk=programme.pk).delete()
+
+    assert not TranslationState.objects.filter(object_id=programme.pk).exists()
+
+
+def test_archived_records_are_left_out_and_percentages_count_fields():
+    programme = make_programme()
+    make_programme(status="archived")
+    edit(programme, summary_fr="Changé.")
+
+    statuses = all_statuses(models_=[Programme])
+
+    assert {status.obj.pk for status in statuses} == {programme.pk}
+    english = [status for status in statuses if status.language == "en"]
+    # name, summary, description: 3 fields, one of them outdated.
+    assert len(english) == 3
+    assert percent_complete(statuses, "en") == 67
+    assert percent_complete(statuses, "fr") == 100
+
+
+def test_the_loaded_content_starts_up_to_date(content):
+    statuses = all_statuses()
+
+    assert statuses
+    assert {status.status for status in statuses} <= {Status.UP_TO_DATE, Status.MISSING}
