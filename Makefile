@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev backup restore test test-postgres check lint format messages compilemessages setup install install-dev clean
+.PHONY: help run dev backup restore test test-postgres check lint format messages compilemessages setup install install-dev clean export bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,16 @@ run: setup ## Install, migrate, load the content and serve the site on 127.0.0.1
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	@echo "==> Serving http://127.0.0.1:$(PORT)/ (DEBUG off). Stop with Ctrl+C."
 	PORT=$(PORT) DJANGO_DEBUG=0 $(BIN)/gunicorn -c gunicorn.conf.py
+
+export: setup ## Write the public site as static files into var/export/ (DIR=..., BASE_URL=https://...)
+	@echo "==> Collecting static files"
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) export_site "$(or $(DIR),var/export)" $(if $(BASE_URL),--base-url "$(BASE_URL)")
+
+bench: setup ## Measure the site with wrk: app, app cache, nginx front, static limit (bench/run.py)
+	@echo "==> Collecting static files"
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(BIN)/python -m bench.run
 
 dev: setup ## The same with Django's development server and DEBUG on
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)

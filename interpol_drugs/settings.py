@@ -54,6 +54,9 @@ SECRET_KEY = load_or_create_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The public address (https://example.org) where no request gives it: the
+# static export's canonical links, sitemap and feeds (manage.py export_site).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip()
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
