@@ -1,5 +1,6 @@
 """Settings for interpol_drugs, driven by environment variables (see README.md)."""
 
+import importlib.util
 import os
 import secrets
 from datetime import timedelta
@@ -97,7 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "interpol_drugs.headers.SecurityHeadersMiddleware",
     "interpol_drugs.headers.RefuseTraceMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise: hashed static files, cached for a year (static_files.py).
+    "interpol_drugs.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,9 +184,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads in S3-compatible object storage when DJANGO_S3_BUCKET is set, so
+# that every application server sees the same files (docs/deployment.md).
+# Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, or the machine's role), never
+# from this file.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "").strip()
 # The application serves MEDIA_URL itself (make run has no web server in
 # front); turn off when nginx or object storage serves the uploads.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=not S3_BUCKET)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -195,6 +203,34 @@ STORAGES = {
         )
     },
 }
+if S3_BUCKET:
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "DJANGO_S3_BUCKET needs django-storages: pip install '.[s3]'."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            # Another provider than AWS (MinIO, Scaleway, OVH...): its address.
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL", "").strip()
+            or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION", "").strip() or None,
+            # A CDN or domain in front of the bucket: https://<domain>/<name>.
+            "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "").strip()
+            or None,
+            # Plain public addresses: cached pages would outlive signed ones.
+            # The bucket (or the CDN) must let anyone read its objects.
+            "querystring_auth": False,
+            # Like FileSystemStorage: a new name rather than replacing a file.
+            "file_overwrite": False,
+            # Every upload and rendition has a name of its own (programmes/
+            # images.py), as served locally by interpol_drugs/media.py.
+            "object_parameters": {
+                "CacheControl": "public, max-age=31536000, immutable"
+            },
+        },
+    }
 
 # ---------------------------------------------------------------------------
 # 5. Security

@@ -4,12 +4,32 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Value
 from django.urls import reverse
 from modeltranslation.utils import build_localized_fieldname
 
 from .fallbacks import hreflang_alternates, hreflang_languages
 from .models import HomePage, Organisation, Programme, Region
+
+
+def newest_changes():
+    """{model: when its newest published object changed}, in one query.
+
+    One aggregate per model, joined by UNION ALL: the sitemap stays within the
+    page query budget (tests/test_queries.py) whatever the amount of content.
+    """
+    models = [Programme, Organisation, Region]
+    parts = [
+        # Value() adds no GROUP BY: one row per model, even with nothing published.
+        model.objects.published()
+        .order_by()
+        .annotate(part=Value(index))
+        .values("part")
+        .annotate(newest=Max("updated_at"))
+        for index, model in enumerate(models)
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    return {models[row["part"]]: row["newest"] for row in rows}
 
 
 class I18nSitemap(Sitemap):
@@ -62,25 +82,13 @@ class IndexSitemap(I18nSitemap):
 
     def items(self):
         self.home_page = HomePage.load()
-        newest_programme = Programme.objects.published().aggregate(
-            newest=Max("updated_at")
-        )["newest"]
+        newest = newest_changes()
         return [
-            ("home", newest_programme),
-            ("programmes:programme_list", newest_programme),
-            (
-                "programmes:organisation_list",
-                Organisation.objects.published().aggregate(newest=Max("updated_at"))[
-                    "newest"
-                ],
-            ),
-            (
-                "programmes:region_list",
-                Region.objects.published().aggregate(newest=Max("updated_at"))[
-                    "newest"
-                ],
-            ),
-            ("programmes:country_list", newest_programme),
+            ("home", newest.get(Programme)),
+            ("programmes:programme_list", newest.get(Programme)),
+            ("programmes:organisation_list", newest.get(Organisation)),
+            ("programmes:region_list", newest.get(Region)),
+            ("programmes:country_list", newest.get(Programme)),
         ]
 
     def location(self, item):

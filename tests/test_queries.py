@@ -1,8 +1,27 @@
-"""The number of SQL queries per public page does not grow with the content."""
+"""The number of SQL queries per public page does not grow with the content.
+
+Every public page, feed, download and API answer, in both languages: at most
+QUERY_BUDGET queries when the page cache cannot answer, the same number with 4
+and with 200 programmes.
+"""
+
+import contextlib
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import (
+    Resolver404,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    resolve,
+    reverse,
+)
+from django.utils import translation
+
+from interpol_drugs import page_cache
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 
@@ -52,3 +71,156 @@ def test_query_count_is_the_same_with_4_and_200_programmes(client):
 
     assert with_200 == with_4
     assert max(with_4.values()) <= 6, with_4
+
+
+# --- Every public address, uncached -------------------------------------------------
+
+QUERY_BUDGET = 6
+LANGUAGES = ["fr", "en"]
+# Not public pages: the admin (staff only, never cached) and the probes.
+NOT_PUBLIC = {"admin", "healthz", "readyz", "media"}
+
+
+def every_public_address(language, programme, organisation, region, archived):
+    """{address: expected status} for every public route, in `language`."""
+    with translation.override(language):
+        programme_list = reverse("programmes:programme_list")
+        search = reverse("programmes:search")
+        former_slug = programme.get_absolute_url().replace(
+            getattr(programme, f"slug_{language}"), "a-former-slug"
+        )
+        return {
+            f"/{language}/": 200,
+            programme_list: 200,
+            f"{programme_list}?region={region.slug}": 200,
+            f"{programme_list}?country=gh&partner={organisation.slug}": 200,
+            programme.get_absolute_url(): 200,
+            # The lookups a missing slug costs: former address, archived page.
+            former_slug: 301,
+            archived.get_absolute_url(): 410,
+            f"{programme_list}nothing-here/": 404,
+            f"/{language}/nothing-here/": 404,
+            reverse("programmes:organisation_list"): 200,
+            organisation.get_absolute_url(): 200,
+            reverse("programmes:region_list"): 200,
+            region.get_absolute_url(): 200,
+            reverse("programmes:country_list"): 200,
+            reverse("programmes:country_detail", args=["gh"]): 200,
+            f"{search}?q=programme": 200,
+            search: 200,
+            reverse("programmes:feed"): 200,
+            # Unprefixed: answered in the language Accept-Language asks for.
+            "/sitemap.xml": 200,
+            "/robots.txt": 200,
+            "/api/v1/": 200,
+            "/api/v1/openapi.json": 200,
+            "/api/v1/programmes/": 200,
+            f"/api/v1/programmes/{programme.pk}/": 200,
+            "/api/v1/programmes.csv": 200,
+            "/api/v1/organisations/": 200,
+            f"/api/v1/organisations/{organisation.pk}/": 200,
+            "/api/v1/organisations.csv": 200,
+            "/api/v1/regions/": 200,
+            f"/api/v1/regions/{region.pk}/": 200,
+            "/api/v1/regions.csv": 200,
+            "/api/v1/countries/": 200,
+            "/api/v1/countries/gh/": 200,
+            "/api/v1/countries.csv": 200,
+            "/api/v1/nothing-here/": 404,
+        }
+
+
+def uncached_answer(client, url, language):
+    """(status, queries) for `url`, answered by the view, not the page cache."""
+    cache.clear()
+    # The content version is made once per change, not per page: outside the count.
+    page_cache.read_version()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"accept-language": language})
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response.status_code, len(queries)
+
+
+def answers(client, addresses):
+    return {
+        (language, url): uncached_answer(client, url, language)
+        for language, urls in addresses.items()
+        for url in urls
+    }
+
+
+def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client):
+    organisation = make_organisation()
+    region = make_region()
+    build_programmes(4, organisation, region)
+    programme = organisation.programmes.order_by("pk").first()
+    # A former slug of the programme's (SlugRedirect), and an archived page.
+    for language in LANGUAGES:
+        setattr(programme, f"slug_{language}", "a-former-slug")
+    programme.save()
+    for language in LANGUAGES:
+        setattr(programme, f"slug_{language}", f"programme-{language}-{programme.pk}")
+    programme.save()
+    archived = make_programme(status="archived")
+    addresses = {
+        language: every_public_address(
+            language, programme, organisation, region, archived
+        )
+        for language in LANGUAGES
+    }
+
+    with_4 = answers(client, addresses)
+    build_programmes(196, organisation, region)
+    with_200 = answers(client, addresses)
+
+    statuses = {key: status for key, (status, _queries) in with_4.items()}
+    expected = {
+        (language, url): status
+        for language, urls in addresses.items()
+        for url, status in urls.items()
+    }
+    assert statuses == expected
+    assert with_200 == with_4
+    over = {
+        key: queries for key, (_s, queries) in with_4.items() if queries > QUERY_BUDGET
+    }
+    assert not over, f"more than {QUERY_BUDGET} queries: {over}"
+
+
+def routes(resolver=None, namespace=""):
+    """{view: its route's name} for every route of the site but the admin's."""
+    found = {}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver) and pattern.app_name != "admin":
+            inner = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+            found |= routes(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            found[pattern.callback] = f"{namespace}{pattern.name or pattern.pattern}"
+    return found
+
+
+def test_the_budget_test_covers_every_public_route():
+    # A new page, feed or API route joins every_public_address or fails here.
+    programme = make_programme()
+    organisation = make_organisation()
+    region = make_region()
+    covered = set()
+    for language in LANGUAGES:
+        urls = every_public_address(
+            language, programme, organisation, region, make_programme()
+        )
+        with translation.override(language):
+            for url in urls:
+                # /fr/nothing-here/ resolves to no route: its 404 is the handler's.
+                with contextlib.suppress(Resolver404):
+                    covered.add(resolve(url.split("?")[0]).func)
+    missing = {
+        name
+        for view, name in routes().items()
+        if view not in covered and name not in NOT_PUBLIC
+    }
+
+    assert missing == set()
