@@ -18,6 +18,14 @@ bind = [os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '800
 # one process would wait on each other (the GIL). 2 × cores + 1 is gunicorn's
 # rule of thumb; the cap keeps a large machine from exhausting the memory (each
 # worker holds Django) and the database's connections (one per worker).
+# Measured with wrk (2 cores, 32 connections, a shared and noisy machine, 3
+# runs; bench/run.py's servers), sync × 5 against gthread 3 workers × 4 threads:
+# the same CPU per request (cache hit 0.50 ms, render 4.4 ms home / 7 ms
+# programme page); gthread serves 5–15 % more cache hits (3,700–4,000/s against
+# 3,300–3,500/s: wrk's connections are kept alive), renders as many (home
+# 475/s against 430/s), but its p99 is two to three times longer (cache hits
+# 25–40 ms against 12–17 ms; renders 150–260 ms against 115 ms). nginx in front
+# buffers slow clients, the sync worker's weakness: sync it is.
 MAX_WORKERS = 12
 workers = int(
     os.environ.get("GUNICORN_WORKERS", min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS))
@@ -36,8 +44,12 @@ graceful_timeout = 20
 keepalive = 5
 # Recycle each worker after about this many requests, at staggered times,
 # so that a slow memory leak never grows and workers never restart together.
-max_requests = 1000
-max_requests_jitter = 100
+# Not too often: a new worker loads Django again (0.35 s of CPU) and starts with
+# an empty page cache (without Redis). At 1,000 a cache hit cost 1.3 ms of CPU
+# instead of 0.5 ms and its p99 reached a second under wrk; at 10,000 or more,
+# no difference.
+max_requests = 50_000
+max_requests_jitter = 5_000
 
 # Request size limits, refused with 400 before Django sees them: the request
 # line (method, path and query: long enough for any of the site's addresses),

@@ -79,7 +79,7 @@ def test_the_values(monkeypatch):
     assert config.threads == 1
     assert config.timeout == 40 and config.graceful_timeout == 20
     assert config.keepalive == 5
-    assert config.max_requests == 1000 and config.max_requests_jitter == 100
+    assert config.max_requests == 50_000 and config.max_requests_jitter == 5_000
     assert config.limit_request_line == 4094
     assert config.limit_request_fields == 50
     assert config.limit_request_field_size == 8190

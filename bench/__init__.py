@@ -1,0 +1,1 @@
+"""`make bench`: the site's throughput and latency with wrk (bench/run.py)."""

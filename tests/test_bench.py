@@ -1,0 +1,188 @@
+"""bench/run.py: reading wrk's reports, the ratios and the targets (no timing here)."""
+
+import pytest
+
+from bench import run, servers
+from bench.run import CACHED, FRONT, LIMIT, UNCACHED, Result
+
+WRK_REPORT = """\
+Running 10s test @ http://127.0.0.1:8107/fr/
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   334.47us  827.55us  11.96ms   91.27%
+    Req/Sec    35.07k    17.68k   70.16k    71.43%
+  Latency Distribution
+     50%   92.00us
+     75%  123.00us
+     90%    0.98ms
+     99%    1.02s
+  73271 requests in 10.10s, 21.52MB read
+  Socket errors: connect 1, read 2, write 3, timeout 4
+  Non-2xx or 3xx responses: 17
+Requests/sec:  66693.91
+Transfer/sec:     19.59MB
+"""
+
+CLEAN_REPORT = """\
+Running 1s test @ http://127.0.0.1:8109/
+  1 threads and 1 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   262.07us  659.64us   5.32ms   89.69%
+    Req/Sec    34.78k     9.97k   46.76k    80.00%
+  Latency Distribution
+     50%   20.00us
+     75%   21.00us
+     90%    0.95ms
+     99%    3.34ms
+  34627 requests in 1.00s, 7.83MB read
+Requests/sec:  34563.58
+Transfer/sec:      7.81MB
+"""
+
+
+def test_parse_wrk_reads_rate_latencies_and_errors():
+    result = run.parse_wrk(WRK_REPORT)
+
+    assert result.requests_per_second == 66693.91
+    assert result.p50_ms == pytest.approx(0.092)
+    assert result.p99_ms == pytest.approx(1020.0)
+    assert result.requests == 73271
+    assert result.bad_statuses == 17
+    assert result.socket_errors == {"connect": 1, "read": 2, "write": 3, "timeout": 4}
+    assert result.errors == 27
+
+
+def test_parse_wrk_without_errors():
+    result = run.parse_wrk(CLEAN_REPORT)
+
+    assert result.requests_per_second == 34563.58
+    assert result.p50_ms == pytest.approx(0.02)
+    assert result.p99_ms == pytest.approx(3.34)
+    assert result.errors == 0 and result.socket_errors == {}
+
+
+def test_parse_wrk_refuses_a_report_without_latencies():
+    with pytest.raises(ValueError, match="wrk --latency"):
+        run.parse_wrk(CLEAN_REPORT.replace("99%", "98%"))
+
+
+@pytest.mark.parametrize(
+    ("text", "milliseconds"),
+    [("850.00us", 0.85), ("1.23ms", 1.23), ("2.01s", 2010.0), ("1.50m", 90_000.0)],
+)
+def test_wrk_durations_in_milliseconds(text, milliseconds):
+    assert run.to_ms(text) == pytest.approx(milliseconds)
+
+
+def test_an_unknown_duration_is_refused():
+    with pytest.raises(ValueError):
+        run.to_ms("3 parsecs")
+
+
+def test_ratio_and_median():
+    assert run.ratio(500, 100_000) == 0.005
+    assert run.ratio(500, 0) == 0.0
+    results = [Result(rate, rate / 100, rate / 10) for rate in (30, 10, 20)]
+    assert run.median_result(results).requests_per_second == 20
+    assert run.median_result(results).p99_ms == 2  # the latencies of that run
+
+
+def page(uncached, cached, front, limit, p99=10.0):
+    return {
+        UNCACHED: Result(uncached, 1, 100),  # no latency target when uncached
+        CACHED: Result(cached, 1, p99),
+        FRONT: Result(front, 1, p99),
+        LIMIT: Result(limit, 1, 1),
+    }
+
+
+def test_targets_met():
+    table = {"home": page(uncached=500, cached=4_000, front=80_000, limit=100_000)}
+    load = {FRONT: Result(1, 1, 1, requests=10), CACHED: Result(1, 1, 1)}
+
+    checks = run.check_targets(table, load)
+
+    assert [passed for _target, passed, _measured in checks] == [True] * len(checks)
+    assert len(checks) == 3 + 2 + 2  # ratios, cached p99s, loads
+    assert ("home: nginx front ≥ 0.8 × static limit", True, "0.8000") in checks
+
+
+@pytest.mark.parametrize(
+    ("figures", "missed"),
+    [
+        ({"front": 79_000}, "home: nginx front ≥ 0.8 × static limit"),
+        ({"cached": 3_999}, "home: app cached ≥ 0.04 × static limit"),
+        ({"uncached": 499}, "home: app uncached ≥ 0.005 × static limit"),
+        ({"p99": 50.0}, "home: app cached p99 < 50 ms at 32 connections"),
+    ],
+)
+def test_each_missed_target_fails(figures, missed):
+    values = {"uncached": 500, "cached": 4_000, "front": 80_000, "limit": 100_000}
+    table = {"home": page(**(values | figures))}
+
+    checks = run.check_targets(table, {})
+
+    failed = [target for target, passed, _measured in checks if not passed]
+    assert missed in failed
+    assert run.format_checks(checks).count("FAIL  ") == len(failed)
+
+
+def test_any_error_under_load_fails():
+    load = {
+        FRONT: Result(1, 1, 1, requests=100, bad_statuses=1),
+        CACHED: Result(1, 1, 1, requests=100, socket_errors={"timeout": 2}),
+    }
+
+    checks = run.check_targets({}, load)
+
+    assert [passed for _target, passed, _measured in checks] == [False, False]
+    assert "1 bad statuses" in checks[0][2] and "2 timeout" in checks[1][2]
+
+
+def test_the_table_shows_ratios_and_queries():
+    table = {"home": page(uncached=500, cached=4_000, front=80_000, limit=100_000)}
+    queries = {"home": {UNCACHED: 3, CACHED: 0, FRONT: 0, LIMIT: ""}}
+
+    lines = run.format_table(table, queries).splitlines()
+
+    assert lines[0].split("|")[1:-1] == [
+        " page ",
+        " server       ",
+        "   req/s ",
+        " p50 ms ",
+        " p99 ms ",
+        " × limit ",
+        " queries ",
+    ]
+    uncached = [cell.strip() for cell in lines[2].split("|")[1:-1]]
+    assert uncached == ["home", "app uncached", "500", "1.00", "100.00", "0.0050", "3"]
+    assert lines[5].split("|")[6].strip() == "1.0000"  # the limit itself
+
+
+def test_it_names_the_debian_packages_and_installs_nothing(monkeypatch):
+    monkeypatch.setattr(servers.shutil, "which", lambda name: None)
+    ran = []
+    monkeypatch.setattr(run.subprocess, "run", lambda *a, **k: ran.append(a))
+
+    with pytest.raises(SystemExit) as exited:
+        run.main()
+
+    assert "apt-get install wrk nginx-light" in str(exited.value.code)
+    assert ran == []
+
+
+def test_durations_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BENCH_SECONDS", "3")
+    assert run.environment_seconds("BENCH_SECONDS", 10) == 3
+    monkeypatch.setenv("BENCH_SECONDS", "")
+    assert run.environment_seconds("BENCH_SECONDS", 10) == 10
+    monkeypatch.setenv("BENCH_SECONDS", "0")
+    with pytest.raises(SystemExit, match="BENCH_SECONDS must be"):
+        run.environment_seconds("BENCH_SECONDS", 10)
+
+
+def test_the_load_script_turns_the_pages():
+    script = run.ROTATE_LUA % '"/fr/", "/fr/programmes/a/"'
+
+    assert 'local paths = {"/fr/", "/fr/programmes/a/"}' in script
+    assert "next_path % #paths + 1" in script
