@@ -5,6 +5,8 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
+from programmes import exchange_admin, translation_dashboard
+
 from . import views
 from .forms import AdminLoginForm
 from .two_factor import must_enrol
@@ -38,8 +40,17 @@ class StaffAdminSite(admin.AdminSite):
                 {"admin_site": self},
                 name="two_factor",
             ),
+            *translation_dashboard.admin_urls(self),
+            *exchange_admin.admin_urls(self),
             *super().get_urls(),
         ]
+
+    def index(self, request, extra_context=None):
+        # The translators' home page is their dashboard; ?all shows the index.
+        home = translation_dashboard.translators_home(request)
+        if home:
+            return redirect(home)
+        return super().index(request, extra_context)
 
     def autocomplete_view(self, request):
         return NulSafeAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -19,6 +19,9 @@ from .models import HomePage, Organisation, Participation, Programme, Region, So
 from .publishing import EditLockForm, PublishingAdminMixin
 from .redirects import FormerAddressesAdminMixin
 from .rich_text_admin import RichTextAdminMixin
+from .translation_dashboard import PERMISSION as REVIEW_TRANSLATIONS
+from .translation_dashboard import STATUS_SYMBOLS, language_statuses, record_work
+from .translation_status import Status, states_by_key
 
 admin.site.site_header = _("INTERPOL programmes against drug trafficking")
 admin.site.site_title = _("Site administration")
@@ -29,31 +32,53 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 STATUS_CHIP = (
-    '<span class="translation-status translation-status--{}" title="{}">{} {}</span>'
+    '<span class="translation-status translation-status--{}" title="{}">{} {}'
+    '<span class="visually-hidden"> {}</span></span>'
 )
 
 
 class TranslationStatusMixin:
-    """A list column: each language, marked complete or listing what is missing."""
+    """A list column: each language missing, outdated or up to date (the fields
+    in its title); on the change form, the fields to translate
+    (programmes/translation_dashboard.py)."""
 
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
 
     @admin.display(description=_("languages"))
     def translation_status(self, obj):
-        missing = obj.missing_translations()
+        states = getattr(obj, "_translation_states", None)
+        if states is None:
+            states = states_by_key([obj])
         return format_html_join(
             " ",
             STATUS_CHIP,
             (
                 (
-                    "missing" if missing[code] else "complete",
-                    ", ".join(missing[code]) if missing[code] else _("complete"),
+                    status,
+                    ", ".join(fields) or Status(status).label,
                     code.upper(),
-                    "✗" if missing[code] else "✓",
+                    STATUS_SYMBOLS[status],
+                    Status(status).label,
                 )
-                for code, _name in settings.LANGUAGES
+                for code, status, fields in language_statuses(obj, states)
             ),
         )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The states of the whole page in one query, not one per row.
+        states = states_by_key(changelist.result_list)
+        for obj in changelist.result_list:
+            obj._translation_states = states
+        return changelist
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and request.user.has_perm(REVIEW_TRANSLATIONS):
+            # The stored text: a form sent back with errors holds what was typed.
+            if request.method == "POST":
+                obj = type(obj)._base_manager.get(pk=obj.pk)
+            context["translation_work"] = record_work(obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 
 class NulSafeLookupsMixin:

@@ -1,0 +1,79 @@
+"""A translator's round trip through the admin, in Chromium: download, upload, apply."""
+
+import pytest
+from playwright.sync_api import expect
+from translate.storage import xliff
+
+from programmes.models import Programme
+
+# axe_source is a fixture: imported, this module's tests can ask for it.
+from .test_audits import axe_source, describe, run_axe  # noqa: F401
+from .test_content_security_policy import COLLECT_VIOLATIONS
+from .test_translation_dashboard import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def no_violation(page, axe_source):  # noqa: F811
+    results = run_axe(page, axe_source)
+    assert results["violations"] == [], describe(results["violations"])
+    assert page.evaluate("window.cspViolations") == []
+
+
+def test_export_translate_import_and_apply(
+    site,
+    page,
+    translator_user,
+    axe_source,  # noqa: F811
+    tmp_path,
+    screenshots,
+):
+    page.add_init_script(COLLECT_VIOLATIONS)
+    programme = Programme.objects.get(slug_en="mayag")
+    programme.summary_fr += " Une phrase ajoutée en français."
+    programme.save()
+    user, password = translator_user
+    log_in(page, site, user.username, password)
+
+    page.goto(site + "/admin/translations/export/")
+    no_violation(page, axe_source)
+    page.select_option("#id_target", "en")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the file").click()
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    assert exported.name.startswith("interpol-drugs-en-to-do-")
+
+    store = xliff.xlifffile.parsestring(exported.read_bytes())
+    (unit,) = store.units
+    assert unit.xmlelement.get("id") == f"programme.{programme.pk}.summary"
+    unit.target = ""
+    untranslated = tmp_path / "untranslated.xlf"
+    untranslated.write_bytes(bytes(store))
+    unit.target = programme.summary_en + " A sentence added in English."
+    translated = tmp_path / "mayag-en.xlf"
+    translated.write_bytes(bytes(store))
+
+    page.get_by_role("link", name="Import translations").click()
+    no_violation(page, axe_source)
+    page.set_input_files("#id_file", untranslated)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".errornote")).to_contain_text("untranslated.xlf was refused")
+    expect(page.locator("table.translation-files-table")).to_contain_text(
+        "The translation is empty"
+    )
+    no_violation(page, axe_source)
+    page.set_input_files("#id_file", translated)
+    page.get_by_role("button", name="Check the file").click()
+
+    preview = page.locator("table.translation-files-changes")
+    expect(preview.locator("ins")).to_contain_text("A sentence added in English.")
+    no_violation(page, axe_source)
+    page.screenshot(path=screenshots / "translation-import-preview.png", full_page=True)
+    page.get_by_role("button", name="Apply these changes").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "Imported mayag-en.xlf: 1 translations changed in 1 records"
+    )
+    programme.refresh_from_db()
+    assert programme.summary_en.endswith(" A sentence added in English.")

@@ -1,0 +1,1385 @@
+"""XLIFF and PO files for translators: export, import, admin pages (issue 4)."""
+
+import getpass
+import html
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+from xml.sax.saxutils import escape
+
+import html5lib
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+from lxml import etree
+from translate.storage import po, xliff, xliff2
+
+from programmes import exchange, exchange_admin
+from programmes.history import reason_display
+from programmes.models import GlossaryTerm, Programme, TranslationState
+from programmes.rich_text import clean_for_storage, plain_text
+from programmes.translation_status import (
+    TO_DO,
+    Status,
+    all_statuses,
+    object_statuses,
+    states_by_key,
+)
+
+from .factories import add_participation, make_organisation, make_programme
+from .hostile import nothing_changes
+
+pytestmark = pytest.mark.django_db
+
+XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF_20 = "urn:oasis:names:tc:xliff:document:2.0"
+FORMATS = ["xliff", "xliff2", "po"]
+EXPORT_URL = "admin:translations_export"
+IMPORT_URL = "admin:translations_import"
+APPLY_URL = "admin:translations_apply_import"
+
+
+# --- Helpers --------------------------------------------------------------------------
+
+
+def unit_id(obj, field):
+    return f"{obj._meta.model_name}.{obj.pk}.{field}"
+
+
+def export(target="en", file_format="xliff", **options):
+    return exchange.export_translations(target, file_format, **options).data
+
+
+def export_of(programme, file_format="xliff", **options):
+    """A file holding the English units of one programme."""
+    return export("en", file_format, models_=[Programme], ids=[programme.pk], **options)
+
+
+def store_of(data, file_format):
+    if file_format == "po":
+        return po.pofile.parsestring(data)
+    if file_format == "xliff2":
+        return xliff2.Xliff2File.parsestring(data)
+    return xliff.xlifffile.parsestring(data)
+
+
+def id_of(unit, file_format):
+    if file_format == "po":
+        return unit.getcontext()
+    if file_format == "xliff2":
+        return unit.getid()
+    return unit.xmlelement.get("id")
+
+
+def units(data, file_format="xliff"):
+    """{unit id: translate-toolkit unit} of a file."""
+    store = store_of(data, file_format)
+    return {
+        id_of(unit, file_format): unit
+        for unit in store.units
+        if not (file_format == "po" and unit.isheader())
+    }
+
+
+def translated(data, file_format="xliff", **targets):
+    """The file as a translator sends it back: `targets` by unit id, marked done."""
+    store = store_of(data, file_format)
+    for unit in store.units:
+        if file_format == "po" and unit.isheader():
+            continue
+        uid = id_of(unit, file_format)
+        if uid in targets:
+            unit.target = targets[uid]
+            if file_format == "xliff":
+                unit.set_state_n(unit.S_TRANSLATED)
+            else:
+                unit.markfuzzy(False)
+    return bytes(store)
+
+
+def translate_programme(programme, file_format="xliff", **targets):
+    """An export of the programme with `targets` by field name."""
+    data = export_of(programme, file_format)
+    return translated(
+        data,
+        file_format,
+        **{unit_id(programme, field): text for field, text in targets.items()},
+    )
+
+
+def run_import(path, *args):
+    out, err = StringIO(), StringIO()
+    call_command("import_translations", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def refused(path, *args):
+    """The error output of an import that must be refused."""
+    err = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_translations", str(path), *args, stdout=StringIO(), stderr=err
+        )
+    return err.getvalue() + str(error.value)
+
+
+def status_of(obj, field, language):
+    obj = type(obj).objects.get(pk=obj.pk)
+    for status in object_statuses(obj, states_by_key([obj])):
+        if (status.field, status.language) == (field, language):
+            return status.status
+    return None
+
+
+def staff(client, username="translator", *codenames):
+    user = User.objects.create_user(username, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return user
+
+
+def exchanger(client, username="translator"):
+    return staff(client, username, "exchange_translations")
+
+
+def parse_html(response):
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    return parser.parse(response.content.decode())
+
+
+@pytest.fixture
+def user():
+    return User.objects.create_user("ana", is_staff=True)
+
+
+@pytest.fixture
+def programme():
+    return make_programme(
+        name_fr="Programme « Été »",
+        name_en="“Summer” programme",
+        summary_fr="Un résumé court.",
+        summary_en="A short summary.",
+        description_fr="<p>Une <strong>description</strong>.</p>",
+        description_en="<p>A <strong>description</strong>.</p>",
+        facts_note_fr="Une note.",
+        facts_note_en="A note.",
+    )
+
+
+# --- Export ---------------------------------------------------------------------------
+
+
+def test_xliff_export_is_xliff_1_2_with_one_unit_per_field(programme):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+    programme.facts_note_en = ""
+    programme.save()
+
+    data = export_of(programme, base_url="https://example.org")
+
+    root = etree.fromstring(data)
+    assert root.tag == f"{{{XLIFF_12}}}xliff"
+    assert root.get("version") == "1.2"
+    # No XLIFF 1.1 declaration left behind by translate-toolkit.
+    assert "document:1.1" not in data.decode()
+    (file_element,) = root.iter(f"{{{XLIFF_12}}}file")
+    assert file_element.get("original") == "interpol-drugs"
+    assert file_element.get("source-language") == "fr"
+    assert file_element.get("target-language") == "en"
+    assert file_element.get("datatype") == "html"  # the description is HTML
+    found = units(data)
+    assert set(found) == {
+        unit_id(programme, field)
+        for field in ("name", "summary", "description", "facts_note")
+    }
+    summary = found[unit_id(programme, "summary")]
+    assert summary.source == "Un résumé modifié."
+    assert summary.target == "A short summary."
+    states = {
+        uid: unit.getlanguageNode(lang=None, index=1).get("state")
+        for uid, unit in found.items()
+    }
+    assert states == {
+        unit_id(programme, "name"): "translated",
+        unit_id(programme, "summary"): "needs-review-translation",
+        unit_id(programme, "description"): "translated",
+        unit_id(programme, "facts_note"): "needs-translation",
+    }
+    assert summary.xmlelement.get("maxwidth") == "400"
+    assert summary.xmlelement.get("size-unit") == "char"
+
+
+def test_xliff_notes_give_the_translator_context(programme):
+    GlossaryTerm.objects.create(term_fr="ONUDC", term_en="UNODC", expansion_en="UN")
+    programme.summary_fr = "Avec l’ONUDC."
+    programme.save()
+
+    data = export_of(programme, base_url="https://example.org/")
+
+    notes = units(data)[unit_id(programme, "summary")].getnotes()
+    assert f"Record: {programme.name_en} (programme)" in notes
+    assert "Field: Summary" in notes
+    assert "Maximum length: 400 characters" in notes
+    assert "Plain text: no HTML tags." in notes
+    assert f"Page: https://example.org/en/programmes/{programme.slug_en}/" in notes
+    assert (
+        "Edit in the admin: https://example.org/admin/programmes/programme/"
+        f"{programme.pk}/change/#id_summary_en"
+    ) in notes
+    assert "Glossary: ONUDC → UNODC (UN)" in notes
+    description = units(data)[unit_id(programme, "description")].getnotes()
+    assert "HTML: keep the source's tags" in description
+
+
+def test_without_a_base_url_the_notes_give_paths(programme):
+    notes = units(export_of(programme))[unit_id(programme, "name")].getnotes()
+
+    assert f"Page: /en/programmes/{programme.slug_en}/" in notes
+
+
+def test_an_outdated_unit_carries_the_source_it_was_translated_from(programme):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+
+    data = export_of(programme)
+
+    unit = units(data)[unit_id(programme, "summary")]
+    (previous,) = unit.xmlelement.iter(f"{{{XLIFF_12}}}alt-trans")
+    assert previous.get("alttranstype") == "previous-version"
+    assert previous.findtext(f"{{{XLIFF_12}}}source") == "Un résumé court."
+    assert previous.findtext(f"{{{XLIFF_12}}}target") == "A short summary."
+
+
+def test_a_file_without_rich_text_is_plain_text(programme):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+
+    everything = export_of(programme)
+    summary_only = export_of(programme, only_outdated=True)
+
+    assert b'datatype="html"' in everything
+    assert b'datatype="plaintext"' in summary_only
+
+
+def test_units_without_source_text_are_left_out():
+    programme = make_programme(facts_note_fr="", facts_note_en="An English note.")
+
+    found = units(export_of(programme))
+
+    # Translating into English needs French text to translate from.
+    assert unit_id(programme, "facts_note") not in found
+    assert unit_id(programme, "name") in found
+
+
+def test_only_outdated_exports_exactly_the_missing_and_outdated_units(content):
+    programme = Programme.objects.order_by("pk").first()
+    programme.summary_fr += " Une phrase de plus."
+    programme.save()
+    programme.facts_note_fr = "Une note nouvelle."
+    programme.facts_note_en = ""
+    programme.save()
+    expected = {
+        status.unit_id
+        for status in all_statuses()
+        if status.language == "en" and status.status in TO_DO and status.source_text
+    }
+
+    data = export("en", only_outdated=True)
+
+    assert set(units(data)) == expected
+    assert {unit_id(programme, "summary"), unit_id(programme, "facts_note")} <= expected
+    # Every field otherwise: the whole site's English units.
+    everything = units(export("en"))
+    assert len(everything) > len(expected)
+    assert expected < set(everything)
+
+
+def test_po_export_uses_msgctxt_fuzzy_and_the_previous_source(programme):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+
+    data = export_of(programme, "po")
+
+    store = po.pofile.parsestring(data)
+    header = store.parseheader()
+    assert header["Language"] == "en"
+    assert header["X-Source-Language"] == "fr"
+    summary = units(data, "po")[unit_id(programme, "summary")]
+    assert summary.source == "Un résumé modifié."
+    assert summary.target == "A short summary."
+    assert summary.isfuzzy()
+    assert summary.prev_source == "Un résumé court."
+    assert "Field: Summary" in summary.getnotes()
+    assert not units(data, "po")[unit_id(programme, "name")].isfuzzy()
+    assert '#| msgid "Un résumé court."' in data.decode()
+
+
+def test_xliff_2_export_has_languages_notes_in_the_unit_and_states(programme):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+
+    data = export_of(programme, "xliff2")
+
+    root = etree.fromstring(data)
+    assert root.tag == f"{{{XLIFF_20}}}xliff"
+    assert (root.get("srcLang"), root.get("trgLang")) == ("fr", "en")
+    ns = f"{{{XLIFF_20}}}"
+    unit = root.find(f".//{ns}unit[@id='{unit_id(programme, 'summary')}']")
+    # XLIFF 2.0: notes belong to the unit, before its segments.
+    assert unit[0].tag == f"{ns}notes"
+    assert unit.find(f"{ns}segment/{ns}notes") is None
+    assert unit.find(f"{ns}segment").get("state") == "initial"
+    name = root.find(f".//{ns}unit[@id='{unit_id(programme, 'name')}']")
+    assert name.find(f"{ns}segment").get("state") == "translated"
+
+
+def test_participation_notes_are_exported_with_their_programme_page():
+    programme = make_programme()
+    participation = add_participation(
+        programme, make_organisation(), note_fr="Via le programme.", note_en=""
+    )
+
+    data = export("en", only_outdated=True)
+
+    unit = units(data)[unit_id(participation, "note")]
+    assert unit.source == "Via le programme."
+    assert f"Page: /en/programmes/{programme.slug_en}/" in unit.getnotes()
+    # "ORG1: partner" alone would not say in which programme.
+    assert f"Record: {programme.name_en} — ORG" in unit.getnotes()
+
+
+def test_export_command_says_what_it_does_and_sums_up(programme, tmp_path):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+    programme.facts_note_en = ""
+    programme.save()
+    output = tmp_path / "en.xlf"
+    out = StringIO()
+
+    call_command(
+        "export_translations",
+        "--target=en",
+        "--only-outdated",
+        "--model=programme",
+        f"--ids={programme.pk}",
+        f"--output={output}",
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Exporting the missing and outdated translations")
+    assert lines[-1] == f"Exported 2 units (1 missing, 1 outdated) to {output}."
+    assert set(units(output.read_bytes())) == {
+        unit_id(programme, "summary"),
+        unit_id(programme, "facts_note"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "file_format"),
+    [
+        (["--format=po"], "po"),
+        (["--format=xliff", "--xliff-version=2.0"], "xliff2"),
+    ],
+)
+def test_export_command_formats(programme, tmp_path, options, file_format):
+    output = tmp_path / "file"
+
+    call_command(
+        "export_translations",
+        "--target=en",
+        "--model=programme",
+        f"--output={output}",
+        *options,
+        stdout=StringIO(),
+    )
+
+    assert unit_id(programme, "name") in units(output.read_bytes(), file_format)
+
+
+def test_export_command_refuses_ids_without_one_model(tmp_path):
+    with pytest.raises(CommandError, match="--ids needs exactly one --model"):
+        call_command(
+            "export_translations",
+            "--target=en",
+            "--ids=1",
+            f"--output={tmp_path / 'x.xlf'}",
+            stdout=StringIO(),
+        )
+
+
+def test_export_into_french_has_french_notes(programme):
+    programme.name_en = "Summer programme, renamed"
+    programme.save()
+
+    data = export("fr", models_=[Programme], ids=[programme.pk])
+
+    root = etree.fromstring(data)
+    (file_element,) = root.iter(f"{{{XLIFF_12}}}file")
+    assert file_element.get("source-language") == "en"
+    notes = units(data)[unit_id(programme, "name")].getnotes()
+    assert f"/fr/programmes/{programme.slug_fr}/" in notes
+    assert "Champ\u00a0: Nom" in notes
+
+
+# --- Round trips ----------------------------------------------------------------------
+
+TYPOGRAPHY_FR = "L’été « chaud »\u00a0: 50\u202f% des “saisies” ; déjà vu !"
+TYPOGRAPHY_EN = "The “hot” summer: 50\u00a0% of «\u202fseizures\u202f» — it’s déjà vu!"
+
+
+def long_description(language):
+    """About 20 000 characters of rich text, the same markup in each language."""
+    word = {"fr": "Été", "en": "Summer"}[language]
+    paragraph = (
+        f"<p>{word} « guillemets » et\u00a0espaces <strong>gras</strong>, "
+        f"<em>accentué</em> é è ê à ç œ.</p>\n\n"
+    )
+    return (paragraph * 215).strip()
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_round_trip_keeps_every_character(file_format, user, tmp_path):
+    summary_en = ("Forty characters of English, “quoted”. " * 11)[:399] + "’"
+    programme = make_programme(
+        name_fr=TYPOGRAPHY_FR,
+        name_en="",
+        summary_fr="Un résumé « court »\u00a0!",
+        summary_en="",
+        description_fr=long_description("fr"),
+        description_en="",
+        facts_note_fr="Première ligne.\n\nDeuxième  ligne, espaces  doubles. ",
+        facts_note_en="",
+        status="draft",
+    )
+    description_en = long_description("en")
+    assert len(description_en) > 20_000
+    data = translate_programme(
+        programme,
+        file_format,
+        name=TYPOGRAPHY_EN,
+        summary=summary_en,
+        description=description_en,
+        facts_note="First line.\n\nSecond  line, double  spaces. ",
+    )
+    path = tmp_path / f"round-trip.{file_format}"
+    path.write_bytes(data)
+
+    out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.name_en == TYPOGRAPHY_EN
+    assert len(programme.summary_en) == 400
+    assert programme.summary_en == summary_en
+    assert programme.facts_note_en == "First line.\n\nSecond  line, double  spaces. "
+    # Rich text is stored as the sanitiser writes it (U+00A0 as &nbsp;), the
+    # same HTML as sent.
+    assert programme.description_en == clean_for_storage(description_en)
+    assert plain_text(programme.description_en) == plain_text(description_en)
+    assert "et\u00a0espaces" in html.unescape(programme.description_en)
+    assert out.splitlines()[-1] == (
+        f"Imported 4 changes to 1 record from round-trip.{file_format} "
+        "(0 unchanged, 0 marked as checked)."
+    )
+    assert err == ""
+    # And back out: the sources and the new targets travel intact.
+    again = units(export_of(programme, file_format), file_format)
+    assert again[unit_id(programme, "name")].source == TYPOGRAPHY_FR
+    assert again[unit_id(programme, "name")].target == TYPOGRAPHY_EN
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_control_characters_xml_cannot_hold_do_not_break_a_round_trip(
+    file_format, user, tmp_path
+):
+    # Pasted from a word processor: a form feed, which XML 1.0 cannot hold.
+    programme = make_programme(summary_fr="Un résumé\x0c collé.", summary_en="")
+    data = export_of(programme, file_format)
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(
+        translated(data, file_format, **{unit_id(programme, "summary"): "Pasted."})
+    )
+
+    run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "Pasted."
+
+
+def test_import_records_one_revision_per_record_with_user_and_reason(
+    programme, user, tmp_path
+):
+    before = programme.history.count()
+    path = tmp_path / "from-translator.xlf"
+    path.write_bytes(
+        translate_programme(programme, summary="New summary.", name="New name")
+    )
+
+    run_import(path, "--user=ana")
+
+    assert programme.history.count() == before + 1
+    latest = programme.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_user == user
+    assert latest.history_change_reason == "Imported from from-translator.xlf"
+    assert latest.summary_en == "New summary."
+    assert latest.name_en == "New name"
+
+
+def test_the_reason_is_shown_in_the_page_language():
+    with translation.override("fr"):
+        shown = reason_display("Imported from x.xlf")
+
+    assert shown == "Importé depuis x.xlf"
+
+
+def test_imported_translations_become_up_to_date(programme, user, tmp_path):
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+    assert status_of(programme, "summary", "en") == Status.OUTDATED
+    path = tmp_path / "x.po"
+    path.write_bytes(translate_programme(programme, "po", summary="A changed summary."))
+
+    run_import(path, "--user=ana")
+
+    assert status_of(programme, "summary", "en") == Status.UP_TO_DATE
+    state = TranslationState.objects.get(
+        object_id=programme.pk, field="summary", language="en"
+    )
+    assert state.updated_by == user
+
+
+def test_an_outdated_translation_sent_back_unchanged_and_done_is_checked(
+    programme, user, tmp_path
+):
+    programme.summary_fr = "Un résumé, virgule comprise."
+    programme.save()
+    path = tmp_path / "x.xlf"
+    # The translator read the change and confirmed the English still fits.
+    path.write_bytes(translate_programme(programme, summary="A short summary."))
+
+    out, _err = run_import(path, "--user=ana")
+
+    assert "marked as checked" in out
+    assert out.splitlines()[-1].endswith("(3 unchanged, 1 marked as checked).")
+    assert status_of(programme, "summary", "en") == Status.UP_TO_DATE
+    programme.refresh_from_db()
+    assert programme.summary_en == "A short summary."
+
+
+def test_an_outdated_unit_left_for_review_stays_outdated(programme, user, tmp_path):
+    programme.summary_fr = "Un résumé, virgule comprise."
+    programme.save()
+    path = tmp_path / "x.xlf"
+    path.write_bytes(export_of(programme))  # as exported: needs review
+
+    out, _err = run_import(path, "--user=ana")
+
+    assert out.splitlines()[-1].endswith("(4 unchanged, 0 marked as checked).")
+    assert status_of(programme, "summary", "en") == Status.OUTDATED
+
+
+def test_dry_run_shows_the_changes_and_changes_nothing(programme, tmp_path):
+    path = tmp_path / "x.xlf"
+    path.write_bytes(
+        translate_programme(programme, summary="A short summary, now longer.")
+    )
+
+    with nothing_changes():
+        out, _err = run_import(path, "--dry-run")
+
+    assert f"{unit_id(programme, 'summary')}: Programme" in out
+    assert "Summary (English)" in out
+    assert "  - A short summary." in out
+    assert "  + A short summary, now longer." in out
+    assert out.splitlines()[-1] == (
+        "Would import 1 change to 1 record from x.xlf (3 unchanged, 0 marked as "
+        "checked); nothing changed (--dry-run)."
+    )
+
+
+def test_the_preview_starts_near_the_change_in_long_texts(programme, tmp_path):
+    long_summary = "A sentence that goes on and on. " * 8
+    programme.summary_en = long_summary
+    programme.save()
+    path = tmp_path / "x.xlf"
+    path.write_bytes(
+        translate_programme(programme, summary=long_summary + "A new ending.")
+    )
+
+    out, _err = run_import(path, "--dry-run")
+
+    assert "A new ending." in out
+
+
+def test_an_import_without_a_user_names_the_command_line_in_the_history(
+    programme, tmp_path
+):
+    path = tmp_path / "x.xlf"
+    path.write_bytes(translate_programme(programme, summary="New."))
+
+    out, _err = run_import(path)
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "New."
+    latest = programme.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_user is None
+    assert latest.history_change_reason == (
+        f"Imported from x.xlf (command line, {getpass.getuser()})"
+    )
+    assert "No --user given" in out
+
+
+def test_an_unknown_user_is_refused(programme, tmp_path):
+    path = tmp_path / "x.xlf"
+    path.write_bytes(translate_programme(programme, summary="New."))
+
+    with nothing_changes(), pytest.raises(CommandError, match="No user 'nobody'"):
+        run_import(path, "--user=nobody")
+
+
+def test_glossary_terms_of_the_other_language_are_warnings(programme, user, tmp_path):
+    GlossaryTerm.objects.create(term_fr="ONUDC", term_en="UNODC")
+    path = tmp_path / "x.xlf"
+    path.write_bytes(translate_programme(programme, summary="With ONUDC."))
+
+    out, err = run_import(path, "--user=ana")
+
+    assert "Warning: " in err
+    assert "“ONUDC” is the term of another language" in err
+    assert "“UNODC”" in err
+    programme.refresh_from_db()
+    assert programme.summary_en == "With ONUDC."
+
+
+# --- Files edited by translation tools ------------------------------------------------
+
+
+DESCRIBED = "<p>A <strong>described</strong> thing.</p>"
+
+
+def cat_tool_file(programme):
+    """What a CAT tool hands back: its own namespaces, attributes and order.
+
+    Units reordered and grouped, attributes reordered, xml:space dropped, a
+    regional language code, <mrk> segments, alt-trans from a memory, notes
+    added, a byte order mark and Windows line ends.
+    """
+    pk = programme.pk
+    text = f"""<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" version="1.2"
+ xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" sdl:version="1.0">
+ <file tool-id="cat" datatype="html" target-language="en-GB" mq:id="7"
+  original="interpol-drugs" source-language="fr-FR">
+  <header><tool tool-id="cat" tool-name="A CAT tool"/></header>
+  <body>
+   <group id="g1" mq:name="programme">
+    <trans-unit size-unit="char" mq:status="Confirmed" maxwidth="400"
+     approved="yes" id="programme.{pk}.summary">
+     <source xml:lang="fr-FR">{escape(programme.summary_fr)}</source>
+     <seg-source><mrk mtype="seg" mid="1">{escape(programme.summary_fr)}</mrk>
+     </seg-source>
+     <target xml:lang="en-GB" state="final"><mrk mtype="seg" mid="1"
+      >Summary, from a tool.</mrk></target>
+     <note from="translator">Checked with the reviewer.</note>
+     <alt-trans match-quality="75" origin="memory" mq:x="1">
+      <source>Un résumé.</source><target>A summary.</target>
+     </alt-trans>
+    </trans-unit>
+   </group>
+   <trans-unit id="programme.{pk}.facts_note" approved="yes">
+    <source>{escape(programme.facts_note_fr)}</source>
+    <target state="translated">First paragraph.
+
+Second paragraph.</target>
+   </trans-unit>
+   <trans-unit mq:locked="false" id="programme.{pk}.description" xml:space="preserve">
+    <source>{escape(programme.description_fr)}</source>
+    <target state="signed-off" mq:tm="none">{escape(DESCRIBED)}</target>
+   </trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+    return "\ufeff".encode() + text.replace("\n", "\r\n").encode()
+
+
+def test_a_file_edited_by_a_cat_tool_is_accepted(user, tmp_path):
+    programme = make_programme(
+        summary_fr="Un résumé court.",
+        facts_note_fr="Premier paragraphe.\n\nDeuxième paragraphe.",
+        facts_note_en="",
+        description_fr="<p>Une <strong>description</strong>.</p>",
+    )
+    path = tmp_path / "from-a-tool.xlf"
+    path.write_bytes(cat_tool_file(programme))
+
+    out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "Summary, from a tool."
+    assert programme.facts_note_en == "First paragraph.\n\nSecond paragraph."
+    assert programme.description_en == DESCRIBED
+    assert "Imported 3 changes to 1 record" in out
+    assert err == ""
+
+
+def test_a_po_file_saved_by_poedit_is_accepted(programme, user, tmp_path):
+    data = translate_programme(programme, "po", summary="A summary from Poedit.")
+    text = data.decode().replace("Language: en", "Language: en_GB")
+    text = text.replace("#. Field: Summary", "# Checked.\n#. Field: Summary")
+    path = tmp_path / "poedit.po"
+    path.write_bytes("\ufeff".encode() + text.replace("\n", "\r\n").encode())
+
+    run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "A summary from Poedit."
+
+
+def test_an_xliff_2_unit_cut_into_segments_is_read_whole(user, tmp_path):
+    programme = make_programme(summary_fr="Première phrase. Deuxième phrase.")
+    pk = programme.pk
+    path = tmp_path / "segments.xlf"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0"
+ trgLang="en" srcLang="fr">
+  <file id="f1">
+    <unit id="programme.{pk}.summary">
+      <segment state="translated"><source>Première phrase.</source>
+        <target>First sentence.</target></segment>
+      <ignorable><source> </source></ignorable>
+      <segment state="final"><source>Deuxième phrase.</source>
+        <target>Second sentence.</target></segment>
+    </unit>
+  </file>
+</xliff>
+""",
+        encoding="utf-8",
+    )
+
+    run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "First sentence. Second sentence."
+
+
+# --- Bad files: refused with a message, nothing changed -------------------------------
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE xliff [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file original="interpol-drugs" source-language="fr" target-language="en"
+ datatype="plaintext"><body>
+<trans-unit id="UNIT"><source>SOURCE</source><target>&d;&d;&d;&d;</target></trans-unit>
+</body></file></xliff>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file original="interpol-drugs" source-language="fr" target-language="en"
+ datatype="plaintext"><body>
+<trans-unit id="UNIT"><source>SOURCE</source><target>&secret;</target></trans-unit>
+</body></file></xliff>"""
+
+
+def with_unit(template, programme):
+    return template.replace(b"UNIT", unit_id(programme, "summary").encode()).replace(
+        b"SOURCE", programme.summary_fr.encode()
+    )
+
+
+def good(programme, file_format="xliff"):
+    return translate_programme(
+        programme,
+        file_format,
+        name="New name",
+        summary="New summary.",
+        description="<p>A <strong>new</strong> description.</p>",
+        facts_note="A new note.",
+    )
+
+
+def replaced(old, new, file_format="xliff"):
+    def change(programme):
+        data = good(programme, file_format)
+        assert old.encode() in data
+        return data.replace(old.encode(), new.encode())
+
+    return change
+
+
+def with_target(field, text, file_format="xliff"):
+    def change(programme):
+        data = good(programme, file_format)
+        return translated(data, file_format, **{unit_id(programme, field): text})
+
+    return change
+
+
+def with_id(old_field, new_id):
+    def change(programme):
+        return good(programme).replace(
+            f'id="{unit_id(programme, old_field)}"'.encode(),
+            f'id="{new_id(programme)}"'.encode(),
+        )
+
+    return change
+
+
+BAD_FILES = {
+    "malformed XML": (
+        lambda programme: good(programme)[:-40],
+        "The file is not well-formed XML",
+    ),
+    "not UTF-8 XML": (
+        lambda programme: good(programme).replace(
+            "Été".encode(), "Été".encode("latin-1")
+        ),
+        "The file is not well-formed XML",
+    ),
+    "XML that is not XLIFF": (
+        lambda programme: b"<html><body><p>Hello</p></body></html>",
+        "The file is XML but not XLIFF (its root element is <html>)",
+    ),
+    "billion laughs": (
+        lambda programme: with_unit(LAUGHS, programme),
+        "The file declares a document type (DTD)",
+    ),
+    "external entity": (
+        lambda programme: with_unit(EXTERNAL_ENTITY, programme),
+        "The file declares a document type (DTD)",
+    ),
+    "not a PO file": (
+        lambda programme: b"Dear translator,\nhere is the text.\n",
+        "The file is neither XLIFF nor a readable PO file",
+    ),
+    "PO not in UTF-8": (
+        lambda programme: good(programme, "po").replace(
+            "Été".encode(), "Été".encode("latin-1")
+        ),
+        "The file is neither XLIFF nor a readable PO file",
+    ),
+    "target language not of the site": (
+        replaced('target-language="en"', 'target-language="de"'),
+        "The target language “de” is not a language of this site (fr, en)",
+    ),
+    "no target language": (
+        replaced('target-language="en"', ""),
+        "The file names no target language",
+    ),
+    "source language equal to the target": (
+        replaced('source-language="fr"', 'source-language="en"'),
+        "The source and target languages are the same (“en”)",
+    ),
+    "source language not the file's": (
+        replaced('source-language="fr"', 'source-language="de"'),
+        "The file translates from “de”, but translations into English are made "
+        "from French",
+    ),
+    "PO target language not of the site": (
+        replaced("Language: en", "Language: es", "po"),
+        "The target language “es” is not a language of this site",
+    ),
+    "unknown kind of record": (
+        with_id("summary", lambda programme: "glossaryterm.1.term"),
+        "glossaryterm.1.term: Unknown unit",
+    ),
+    "unknown record": (
+        with_id("summary", lambda programme: "programme.999999.summary"),
+        "programme.999999.summary: No such record",
+    ),
+    "unknown field": (
+        with_id("summary", lambda programme: unit_id(programme, "slug")),
+        "Unknown unit: no translated field of this site has this id",
+    ),
+    "a unit twice": (
+        with_id("name", lambda programme: unit_id(programme, "summary")),
+        "The unit appears more than once in the file",
+    ),
+    "empty target": (
+        with_target("summary", ""),
+        "The translation is empty",
+    ),
+    "empty PO target": (
+        with_target("summary", "", "po"),
+        "The translation is empty",
+    ),
+    "text too long for its field": (
+        with_target("summary", "x" * 401),
+        "The translation is 401 characters long; this field holds at most 400",
+    ),
+    "a script in rich text": (
+        with_target(
+            "description",
+            "<p>A <strong>new</strong> one.</p><script>alert(1)</script>",
+        ),
+        "The translation holds markup the site does not allow: <script>",
+    ),
+    "an event handler in rich text": (
+        with_target(
+            "description", '<p onclick="steal()">A <strong>new</strong> one.</p>'
+        ),
+        'markup the site does not allow: <p onclick="steal()">',
+    ),
+    "a javascript link in rich text": (
+        with_target(
+            "description",
+            '<p>A <strong>new</strong> <a href="javascript:alert(1)">one</a>.</p>',
+        ),
+        'markup the site does not allow: <a href="javascript:alert(1)">',
+    ),
+    "a comment in rich text": (
+        with_target("description", "<p>A <strong>new</strong> one.<!-- hidden --></p>"),
+        "markup the site does not allow: <!-- -->",
+    ),
+    "HTML in plain text": (
+        with_target("summary", "A <b>bold</b> summary."),
+        "This field is plain text: remove the HTML tags",
+    ),
+    "markup that differs from the source": (
+        with_target("description", "<p>A new description.</p>"),
+        "The markup differs from the source's: <p>, <strong> in the source, "
+        "<p> in the translation",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_is_refused_with_a_message_and_changes_nothing(
+    case, programme, user, tmp_path
+):
+    make_file, message = BAD_FILES[case]
+    path = tmp_path / "bad.file"
+    path.write_bytes(make_file(programme))
+
+    with nothing_changes():
+        output = refused(path, "--user=ana")
+
+    assert message in output
+    assert "Refused bad.file" in output
+    assert "nothing changed" in output
+
+
+def test_the_external_entity_is_never_resolved(programme, user, tmp_path):
+    path = tmp_path / "xxe.xlf"
+    path.write_bytes(with_unit(EXTERNAL_ENTITY, programme))
+
+    output = refused(path, "--user=ana")
+
+    assert "root:" not in output
+
+
+def test_the_entities_are_never_expanded(programme):
+    report = exchange.check_file(with_unit(LAUGHS, programme), "laughs.xlf")
+
+    (error,) = report.errors
+    assert "aaaaaaaaaa" not in str(error)
+    assert report.changes == []
+
+
+def test_a_source_changed_since_the_export_is_refused(programme, user, tmp_path):
+    path = tmp_path / "old.xlf"
+    path.write_bytes(good(programme))
+    programme.summary_fr = "Un résumé réécrit entre-temps."
+    programme.save()
+
+    with nothing_changes():
+        output = refused(path, "--user=ana")
+
+    assert (
+        f"{unit_id(programme, 'summary')} (Programme “{programme.name_en}”, "
+        "Summary (English)): The source text has changed since the export: "
+        "export the file again"
+    ) in output
+
+
+def test_placeholders_must_match_the_source(user, tmp_path):
+    programme = make_programme(summary_fr="Il reste %(count)s jours et {name}.")
+    path = tmp_path / "x.xlf"
+    path.write_bytes(
+        translate_programme(programme, summary="There are %(count)s days left.")
+    )
+
+    with nothing_changes():
+        output = refused(path, "--user=ana")
+
+    assert (
+        "The placeholders differ from the source's: %(count)s, {name} in the "
+        "source, %(count)s in the translation"
+    ) in output
+
+
+def test_every_problem_is_listed_at_once(programme, user, tmp_path):
+    data = translated(
+        good(programme),
+        **{
+            unit_id(programme, "summary"): "",
+            unit_id(programme, "name"): "<em>Name</em>",
+            unit_id(programme, "facts_note"): "y" * 10,
+        },
+    )
+    path = tmp_path / "x.xlf"
+    path.write_bytes(data)
+
+    with nothing_changes():
+        output = refused(path, "--user=ana")
+
+    assert output.count("Error: ") == 2
+    assert "Refused x.xlf: 2 problems, nothing changed." in output
+    assert f"{unit_id(programme, 'summary')} (" in output
+    assert f"{unit_id(programme, 'name')} (" in output
+
+
+def test_a_file_without_units_is_refused(programme, user, tmp_path):
+    path = tmp_path / "empty.xlf"
+    path.write_bytes(export("en", only_outdated=True))
+
+    output = refused(path, "--user=ana")
+
+    assert "The file holds no translation unit." in output
+
+
+def test_the_command_exits_with_status_1_when_refusing(tmp_path):
+    path = tmp_path / "broken.xlf"
+    path.write_bytes(b"<xliff version='1.2'><file>")
+    # SQLite in a folder of its own: never the database of a run's settings.
+    environment = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_DATA_DIR": str(tmp_path / "data"),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_translations", str(path), "--dry-run"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert "Error: The file is not well-formed XML" in result.stderr
+    assert "Refused broken.xlf: 1 problem, nothing changed." in result.stderr
+
+
+# --- Admin ----------------------------------------------------------------------------
+
+
+def test_the_export_page_is_a_form(client):
+    exchanger(client)
+
+    response = client.get(reverse(EXPORT_URL), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    page = parse_html(response)
+    assert page.find(".//select[@name='target']") is not None
+    assert page.find(".//select[@name='file_format']") is not None
+    assert page.find(".//input[@name='only_outdated']").get("checked") is not None
+    assert page.find(".//select[@name='model']") is not None
+    # The admin's strict CSP: no inline script or style.
+    assert not page.findall(".//script[@src='']")
+    assert all(script.get("src") for script in page.iter("script"))
+    assert not page.findall(".//style")
+    assert not [element for element in page.iter() if element.get("style")]
+
+
+def test_the_export_downloads_a_file(client, programme):
+    exchanger(client)
+    programme.summary_fr = "Un résumé modifié."
+    programme.save()
+
+    response = client.get(
+        reverse(EXPORT_URL),
+        {
+            "target": "en",
+            "file_format": "xliff",
+            "only_outdated": "on",
+            "model": "programme",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-xliff+xml"
+    assert re.fullmatch(
+        r'attachment; filename="interpol-drugs-en-to-do-programme-'
+        r'\d{4}-\d\d-\d\d\.xlf"',
+        response["Content-Disposition"],
+    )
+    assert set(units(response.content)) == {unit_id(programme, "summary")}
+    notes = units(response.content)[unit_id(programme, "summary")].getnotes()
+    # Absolute addresses from the request.
+    assert "Edit in the admin: http://testserver/admin/" in notes
+
+
+def test_the_export_downloads_po(client, programme):
+    exchanger(client)
+
+    response = client.get(reverse(EXPORT_URL), {"target": "fr", "file_format": "po"})
+
+    assert response["Content-Type"] == "text/x-gettext-translation"
+    assert '.po"' in response["Content-Disposition"]
+    assert "-fr-all-" in response["Content-Disposition"]
+    assert unit_id(programme, "name") in units(response.content, "po")
+
+
+def test_nothing_to_export_says_so_instead_of_an_empty_file(client, programme):
+    exchanger(client)
+
+    response = client.get(
+        reverse(EXPORT_URL),
+        {"target": "en", "file_format": "xliff", "only_outdated": "on"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    assert "Nothing to export: no field matches your choice." in (
+        response.content.decode()
+    )
+
+
+def upload(client, data, name="translated.xlf", language="en"):
+    return client.post(
+        reverse(IMPORT_URL),
+        {"file": SimpleUploadedFile(name, data)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def apply_token(response):
+    page = parse_html(response)
+    return page.find(".//input[@name='token']").get("value")
+
+
+def test_an_upload_shows_a_preview_and_apply_saves_everything(client, programme):
+    importer = exchanger(client)
+    data = translate_programme(programme, summary="A reviewed summary.")
+
+    with nothing_changes():
+        preview = upload(client, data)
+
+    assert preview.status_code == 200
+    page = parse_html(preview)
+    text = "".join(
+        page.find(
+            ".//table[@class='translation-files-table translation-files-changes']"
+        ).itertext()
+    )
+    assert "Summary (English)" in text
+    assert unit_id(programme, "summary") in text
+    assert page.find(".//ins") is not None  # the words added, marked
+
+    response = client.post(
+        reverse(APPLY_URL), {"token": apply_token(preview)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(IMPORT_URL)
+    programme.refresh_from_db()
+    assert programme.summary_en == "A reviewed summary."
+    latest = programme.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_user == importer
+    assert latest.history_change_reason == "Imported from translated.xlf"
+    followed = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "Imported translated.xlf: 1 translations changed in 1 records" in (
+        followed.content.decode()
+    )
+
+
+def test_an_upload_with_problems_lists_them_and_changes_nothing(client, programme):
+    exchanger(client)
+    data = translate_programme(programme, summary="x" * 401)
+
+    with nothing_changes():
+        response = upload(client, data)
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "translated.xlf was refused: nothing was changed." in content
+    assert "The translation is 401 characters long" in content
+    assert 'name="token"' not in content
+    parse_html(response)
+
+
+def test_the_import_pages_speak_french(client, programme):
+    exchanger(client)
+    data = translate_programme(programme, summary="")
+
+    response = upload(client, data, language="fr")
+
+    content = response.content.decode()
+    assert "Importer des traductions" in content
+    assert "translated.xlf a été refusé\u00a0: rien n’a été modifié." in content
+    assert "La traduction est vide" in content
+
+
+def test_the_export_page_speaks_french(client):
+    exchanger(client)
+
+    response = client.get(reverse(EXPORT_URL), HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert "Exporter des traductions" in response.content.decode()
+    assert "Télécharger le fichier" in response.content.decode()
+
+
+def test_apply_checks_the_file_again(client, programme):
+    exchanger(client)
+    preview = upload(client, translate_programme(programme, summary="New."))
+    programme.summary_fr = "Le français a changé depuis l’aperçu."
+    programme.save()
+
+    with nothing_changes():
+        response = client.post(
+            reverse(APPLY_URL),
+            {"token": apply_token(preview)},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    assert response.status_code == 400
+    assert "The source text has changed since the export" in response.content.decode()
+
+
+def test_apply_refuses_a_forged_or_used_token(client, programme):
+    exchanger(client)
+    preview = upload(client, translate_programme(programme, summary="New."))
+    token = apply_token(preview)
+
+    with nothing_changes():
+        forged = client.post(reverse(APPLY_URL), {"token": token[:-2] + "xx"})
+    assert forged.status_code == 302
+    client.post(reverse(APPLY_URL), {"token": token})
+    with nothing_changes():
+        again = client.post(
+            reverse(APPLY_URL), {"token": token}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    followed = client.get(again["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    assert "This import is no longer waiting" in followed.content.decode()
+
+
+def test_another_users_token_is_refused(client, programme):
+    exchanger(client)
+    preview = upload(client, translate_programme(programme, summary="New."))
+    token = apply_token(preview)
+    exchanger(client, "someone-else")
+
+    with nothing_changes():
+        response = client.post(reverse(APPLY_URL), {"token": token})
+
+    assert response.status_code == 302
+
+
+def test_a_file_already_on_the_site_offers_nothing_to_apply(client, programme):
+    exchanger(client)
+
+    response = upload(client, export_of(programme))
+
+    content = response.content.decode()
+    assert (
+        "Nothing to import: every translation in the file is already on the site."
+        in content
+    )
+    assert 'name="token"' not in content
+
+
+def test_a_file_over_the_size_limit_is_refused(client, programme, monkeypatch):
+    exchanger(client)
+    monkeypatch.setattr(exchange_admin, "MAX_UPLOAD_BYTES", 100)
+
+    with nothing_changes():
+        response = upload(client, good(programme))
+
+    assert response.status_code == 200
+    assert "the limit is 100\u00a0bytes" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", [EXPORT_URL, IMPORT_URL])
+def test_staff_without_the_permission_get_403(client, name):
+    staff(client, "editor", "change_programme", "review_translations")
+
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_apply_needs_the_permission_too(client):
+    staff(client, "editor", "change_programme")
+
+    assert client.post(reverse(APPLY_URL), {"token": "x"}).status_code == 403
+
+
+def test_the_admin_links_to_the_translation_files(client):
+    exchanger(client)
+
+    response = client.get(reverse("admin:index"))
+
+    assert f'href="{reverse(EXPORT_URL)}"' in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    response = client.get(reverse(EXPORT_URL))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_translators_and_editors_may_exchange_files(client):
+    call_command("sync_roles", verbosity=0)
+    for group in ("Translators", "Editors"):
+        user = User.objects.create_user(group.lower(), is_staff=True)
+        user.groups.add(user.groups.model.objects.get(name=group))
+        client.force_login(user)
+        assert client.get(reverse(EXPORT_URL)).status_code == 200
+        assert client.get(reverse(IMPORT_URL)).status_code == 200
+
+
+# --- A translator's whole path --------------------------------------------------------
+
+
+def test_a_translators_whole_path(client, content):
+    """A French edit makes the English outdated; the dashboard shows it; an
+    XLIFF export holds exactly that unit; the translated file imports; the
+    English page shows the new text."""
+    translator = exchanger(client)
+    translator.user_permissions.add(
+        Permission.objects.get(codename="review_translations")
+    )
+    programme = Programme.objects.published().order_by("pk").first()
+    programme.summary_fr += " Il couvre désormais aussi les ports."
+    programme.save()
+    summary = unit_id(programme, "summary")
+
+    dashboard = client.get(
+        reverse("admin:translations"), {"language": "en", "status": "outdated"}
+    )
+    assert f"/programmes/programme/{programme.pk}/change/#id_summary_en" in (
+        dashboard.content.decode()
+    )
+
+    exported = client.get(
+        reverse(EXPORT_URL),
+        {"target": "en", "file_format": "xliff", "only_outdated": "on"},
+    )
+    assert set(units(exported.content)) == {summary}
+
+    new_summary = programme.summary_en + " It now covers seaports too."
+    preview = upload(
+        client, translated(exported.content, **{summary: new_summary}), "en.xlf"
+    )
+    client.post(reverse(APPLY_URL), {"token": apply_token(preview)})
+
+    programme.refresh_from_db()
+    assert programme.summary_en == new_summary
+    assert status_of(programme, "summary", "en") == Status.UP_TO_DATE
+    with translation.override("en"):
+        page = client.get(programme.get_absolute_url())
+    assert "It now covers seaports too." in page.content.decode()
