@@ -13,6 +13,7 @@ from .admin_roles import (
     TextOnlyUnlessPublisherInlineMixin,
     TextOnlyUnlessPublisherMixin,
 )
+from .glossary_admin import GlossaryWarningsAdminMixin
 from .history import HistoryAdminMixin
 from .images import ImageAdminMixin
 from .models import HomePage, Organisation, Participation, Programme, Region, Source
@@ -178,6 +179,7 @@ class SourceInline(
 @admin.register(Programme)
 class ProgrammeAdmin(
     HistoryAdminMixin,
+    GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,
     ImageAdminMixin,
     FormerAddressesAdminMixin,
@@ -251,6 +253,7 @@ class ProgrammeAdmin(
 @admin.register(Organisation)
 class OrganisationAdmin(
     HistoryAdminMixin,
+    GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,
     ImageAdminMixin,
     FormerAddressesAdminMixin,
@@ -297,6 +300,7 @@ class OrganisationAdmin(
 @admin.register(Region)
 class RegionAdmin(
     HistoryAdminMixin,
+    GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,
     FormerAddressesAdminMixin,
     PublishingAdminMixin,
@@ -332,6 +336,7 @@ class RegionAdmin(
 @admin.register(HomePage)
 class HomePageAdmin(
     HistoryAdminMixin,
+    GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,

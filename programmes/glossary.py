@@ -1,15 +1,25 @@
 """The bilingual glossary: acronyms expanded on pages, pairs for translators.
 
-Interface used elsewhere (keep these names and signatures):
+- `abbreviate(html, language)`: public pages wrap the first occurrence of each
+  acronym of a text block in <abbr title="its expansion">; the glossary is read
+  once per content version (any save in this app makes a new one), so pages
+  cost at most one query more, and none once it is cached.
 - `notes_for(text, source_language, target_language)`: export notes naming
-  the glossary pairs found in a source text.
+  the glossary pairs found in a source text (programmes/exchange.py).
 - `wrong_language_terms(text, language)`: terms of another language used in a
-  text written in `language` ("ONUDC" in English), as (found, expected) pairs.
+  text written in `language` ("ONUDC" in English), as (found, expected) pairs:
+  warnings on import and on saving a record in the admin (warnings_for).
 """
 
+import html
 import re
 
+from django.core.cache import cache
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from modeltranslation.utils import build_localized_fieldname
+
+from interpol_drugs import page_cache
 
 from .models import GlossaryTerm, language_codes
 
@@ -23,8 +33,12 @@ def expansion_in(term, language):
 
 
 def pattern_for(text):
-    """A whole-word match: "EU" is not found in "EUR" or "EU-funded"'s "EUR"."""
-    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
+    """A whole-word match: "EU" is not found in "EUR" or "EU-funded".
+
+    Acronyms match as written; phrases ("drug trafficking") in any case.
+    """
+    flags = re.IGNORECASE if text != text.upper() else 0
+    return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])", flags)
 
 
 def terms():
@@ -72,3 +86,83 @@ def wrong_language_terms(text, language, glossary=None):
 
 def other_languages(language):
     return [code for code in language_codes() if code != language]
+
+
+def warnings_for(obj):
+    """[(field, language, found, expected)]: another language's terms in a record."""
+    from .translation_status import texts, tracked_fields
+
+    glossary = terms()
+    return [
+        (name, code, found, expected)
+        for name in tracked_fields(type(obj))
+        for code, text in texts(obj, name).items()
+        if text
+        for found, expected in wrong_language_terms(text, code, glossary)
+    ]
+
+
+# --- <abbr> on public pages ---------------------------------------------------
+
+ABBREVIATIONS_KEY = "glossary-abbreviations:{version}"
+TAG = re.compile(r"(<[^>]*>)")
+TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
+# Text inside these is left alone: a link's or an existing abbreviation's.
+SKIPPED_ELEMENTS = {"a", "abbr"}
+
+
+def abbreviations():
+    """{acronym: {language: expansion}}, read once per content version."""
+    key = ABBREVIATIONS_KEY.format(version=page_cache.read_version())
+    table = cache.get(key)
+    if table is None:
+        table = {}
+        for term in GlossaryTerm.objects.all():
+            for code in language_codes():
+                if term_in(term, code) and expansion_in(term, code):
+                    table.setdefault(term_in(term, code), {})[code] = expansion_in(
+                        term, code
+                    )
+        cache.set(key, table, 24 * 3600)
+    return table
+
+
+def abbreviate(safe_html, language):
+    """`safe_html` with the first occurrence of each acronym in <abbr title>.
+
+    The expansion is in the acronym's own language when only one language
+    writes it so (ONUDC: French), else in `language`. Only text between tags
+    changes, never a tag, an attribute, a link's text or an <abbr> already there.
+    """
+    table = abbreviations()
+    if not table:
+        return safe_html
+    # Text between tags is escaped HTML: look for the escaped acronyms. A plural
+    # "JAITFs" is found as "JAITF".
+    alternatives = "|".join(
+        re.escape(html.escape(term)) for term in sorted(table, key=len, reverse=True)
+    )
+    pattern = re.compile(rf"(?<![\w-])({alternatives})(?=s?(?![\w-]))")
+    used = set()
+
+    def wrap(match):
+        term = html.unescape(match.group(1))
+        if term in used:
+            return match.group(0)
+        used.add(term)
+        expansions = table[term]
+        expansion = expansions.get(language) or next(iter(expansions.values()))
+        return format_html('<abbr title="{}">{}</abbr>', expansion, term)
+
+    parts, skipped_depth = [], 0
+    for part in TAG.split(str(safe_html)):
+        if part.startswith("<"):
+            name = TAG_NAME.match(part)
+            if name and name.group(1).lower() in SKIPPED_ELEMENTS:
+                skipped_depth += -1 if part.startswith("</") else 1
+            parts.append(part)
+        elif skipped_depth > 0:
+            parts.append(part)
+        else:
+            parts.append(pattern.sub(wrap, part))
+    return mark_safe("".join(parts))

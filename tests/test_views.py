@@ -45,6 +45,8 @@ def text_of(response):
     """The page's visible text, tags removed and entities decoded."""
     body = response.content.decode()
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    # An abbreviation is inline: "l’<abbr>ONUDC</abbr>" reads "l’ONUDC".
+    body = re.sub(r"</?abbr\b[^>]*>", "", body)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
