@@ -1,14 +1,22 @@
 """The bilingual glossary: acronyms expanded on pages, pairs for translators.
 
 - `abbreviate(html, language)`: public pages wrap the first occurrence of each
-  acronym of a text block in <abbr title="its expansion">; the glossary is read
-  once per content version (any save in this app makes a new one), so pages
-  cost at most one query more, and none once it is cached.
+  acronym of a text block in <abbr title="its expansion">, in the language the
+  text is written in (templatetags/glossary.py: {{ text|abbreviations:code }}).
+  The glossary is read once per content version (any save in this app makes a
+  new one), so a page costs at most one query more, and none once cached.
 - `notes_for(text, source_language, target_language)`: export notes naming
   the glossary pairs found in a source text (programmes/exchange.py).
 - `wrong_language_terms(text, language)`: terms of another language used in a
   text written in `language` ("ONUDC" in English), as (found, expected) pairs:
-  warnings on import and on saving a record in the admin (warnings_for).
+  warnings on import (programmes/exchange.py).
+- `warnings_for(obj)`: the same for every translated text of a record, as
+  [(field name, language code, found, expected)], e.g.
+  [("summary", "en", "ONUDC", "UNODC")]: the admin's warning after a save
+  (glossary_admin.py); the translators' dashboard may list them too.
+
+Matching: whole words only ("EU" is not found in "EUR" or "EU-funded");
+acronyms as written ("onudc" is not "ONUDC"), phrases in any case.
 """
 
 import html
@@ -109,10 +117,18 @@ TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
 # Text inside these is left alone: a link's or an existing abbreviation's.
 SKIPPED_ELEMENTS = {"a", "abbr"}
+# (content version, table, pattern), built once per version in each process:
+# the pages after the first cost no glossary query even when the page cache
+# (and the Django cache with it) has been cleared, and no regex compilation.
+_compiled = (None, {}, None)
 
 
 def abbreviations():
-    """{acronym: {language: expansion}}, read once per content version."""
+    """{acronym: {language: expansion}}, read once per content version.
+
+    The languages are those that write the acronym so: "ONUDC" is French only,
+    "KNPA" both, each with its own expansion.
+    """
     key = ABBREVIATIONS_KEY.format(version=page_cache.read_version())
     table = cache.get(key)
     if table is None:
@@ -127,22 +143,40 @@ def abbreviations():
     return table
 
 
-def abbreviate(safe_html, language):
-    """`safe_html` with the first occurrence of each acronym in <abbr title>.
+def compiled_abbreviations():
+    """(table, pattern) for the current content version; pattern is None when
+    no acronym has an expansion."""
+    global _compiled
+    version = page_cache.read_version()
+    if _compiled[0] != version:
+        table = abbreviations()
+        pattern = None
+        if table:
+            # Text between tags is escaped HTML: look for the escaped acronyms,
+            # longest first. A plural "JAITFs" is found as "JAITF".
+            alternatives = "|".join(
+                re.escape(html.escape(term))
+                for term in sorted(table, key=len, reverse=True)
+            )
+            pattern = re.compile(rf"(?<![\w-])({alternatives})(?=s?(?![\w-]))")
+        _compiled = (version, table, pattern)
+    return _compiled[1], _compiled[2]
 
-    The expansion is in the acronym's own language when only one language
-    writes it so (ONUDC: French), else in `language`. Only text between tags
-    changes, never a tag, an attribute, a link's text or an <abbr> already there.
+
+def abbreviate(safe_html, language):
+    """`safe_html`, a text written in `language`, with the first occurrence of
+    each acronym in <abbr title="its expansion">.
+
+    The expansion is in `language` when that language writes the acronym so
+    (a French text shown as a fallback on an English page: French), else in
+    the acronym's own language, with its `lang` ("ONUDC" in an English text).
+    Only text between tags changes, never a tag, an attribute, a link's text or
+    an <abbr> already there: `safe_html` must escape "<" and ">" inside
+    attribute values, as escaped text and rich_text's output (nh3) do.
     """
-    table = abbreviations()
-    if not table:
+    table, pattern = compiled_abbreviations()
+    if pattern is None:
         return safe_html
-    # Text between tags is escaped HTML: look for the escaped acronyms. A plural
-    # "JAITFs" is found as "JAITF".
-    alternatives = "|".join(
-        re.escape(html.escape(term)) for term in sorted(table, key=len, reverse=True)
-    )
-    pattern = re.compile(rf"(?<![\w-])({alternatives})(?=s?(?![\w-]))")
     used = set()
 
     def wrap(match):
@@ -151,8 +185,12 @@ def abbreviate(safe_html, language):
             return match.group(0)
         used.add(term)
         expansions = table[term]
-        expansion = expansions.get(language) or next(iter(expansions.values()))
-        return format_html('<abbr title="{}">{}</abbr>', expansion, term)
+        if language in expansions:
+            return format_html('<abbr title="{}">{}</abbr>', expansions[language], term)
+        code, expansion = next(iter(expansions.items()))
+        return format_html(
+            '<abbr title="{}" lang="{}">{}</abbr>', expansion, code, term
+        )
 
     parts, skipped_depth = [], 0
     for part in TAG.split(str(safe_html)):

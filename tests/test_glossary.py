@@ -1,7 +1,14 @@
 """The bilingual glossary: acronyms in <abbr> on pages, notes and warnings."""
 
+from importlib import import_module
+
 import html5lib
 import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,7 +21,7 @@ from programmes.glossary import (
 from programmes.models import GlossaryTerm, Programme
 from programmes.roles import EDITORS, TRANSLATORS
 
-from .factories import make_programme
+from .factories import make_organisation, make_programme
 from .helpers import staff_member
 from .hostile import form_data
 
@@ -182,3 +189,184 @@ def test_saving_a_record_warns_about_the_other_languages_term(admin_client):
     assert any("ONUDC" in warning and "UNODC" in warning for warning in warnings)
     programme.refresh_from_db()
     assert programme.summary_en == "The ONUDC leads it."
+
+
+# --- Content ------------------------------------------------------------------
+
+
+def test_the_glossary_holds_both_languages_of_every_term():
+    terms = list(GlossaryTerm.objects.all())
+
+    assert len(terms) == 13
+    assert all(term.term_fr and term.term_en for term in terms)
+    # An acronym's expansion is given in both languages or in neither.
+    assert all(bool(term.expansion_fr) == bool(term.expansion_en) for term in terms)
+    assert {t.term_en for t in terms if t.expansion_en} == {
+        "UNODC",
+        "WCO",
+        "EU",
+        "JAITF",
+        "KNPA",
+    }
+
+
+def test_reloading_keeps_an_editors_change(content):
+    term = GlossaryTerm.objects.get(term_en="WCO")
+    term.expansion_en = "World Customs Organization (WCO)"
+    term.save()
+    add_terms = import_module("programmes.migrations.0013_glossary_terms").add_terms
+
+    add_terms(apps, None)
+    call_command("load_content", verbosity=0)
+
+    term.refresh_from_db()
+    assert term.expansion_en == "World Customs Organization (WCO)"
+    assert GlossaryTerm.objects.count() == 13
+
+
+# --- Pages ----------------------------------------------------------------------
+
+
+def abbr_elements(response):
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    return list(tree.iter("abbr"))
+
+
+def test_a_fallback_is_expanded_in_its_own_language(client):
+    # KNPA is written so in both languages, each with its own expansion.
+    programme = make_programme(description_fr="Financé par la KNPA.", description_en="")
+
+    response = client.get(public_url(programme, "en"))
+
+    body = response.content.decode()
+    assert '<div class="prose" lang="fr">' in body
+    assert '<abbr title="Police nationale coréenne">KNPA</abbr>' in body
+
+
+def test_the_other_languages_acronym_is_expanded_with_its_lang(client):
+    programme = make_programme(description_en="The ONUDC and the UNODC.")
+
+    response = client.get(public_url(programme, "en"))
+
+    assert (
+        '<abbr title="Office des Nations Unies contre la drogue et le crime"'
+        ' lang="fr">ONUDC</abbr>'
+    ) in response.content.decode()
+
+
+def test_the_facts_note_is_expanded(client):
+    programme = make_programme(facts_note_en="Funded by the EU.", start_year=2020)
+
+    response = client.get(public_url(programme, "en"))
+
+    assert ("EU", "European Union") in abbrs(response)
+
+
+def test_links_attributes_and_existing_abbreviations_are_left_alone(client):
+    programme = make_programme(
+        description_en=(
+            '<p><a href="https://www.unodc.org/" title="UNODC">the UNODC site</a>,'
+            ' <abbr title="Our own">EU</abbr>, <strong>the EU</strong>.</p>'
+        )
+    )
+
+    response = client.get(public_url(programme, "en"))
+
+    elements = abbr_elements(response)
+    assert [(e.text, e.get("title")) for e in elements] == [
+        ("EU", "Our own"),
+        ("EU", "European Union"),
+    ]
+    assert 'title="UNODC" rel="noopener">the UNODC site</a>' in (
+        response.content.decode()
+    )
+
+
+def test_hostile_rich_text_stays_valid_html(client):
+    programme = make_programme(
+        description_en=(
+            '<p title="UNODC">UNODC <a href="javascript:alert(1)">EU</a>'
+            "<img src=x onerror=alert(1)> &lt;abbr&gt; EU</p>"
+        )
+    )
+
+    response = client.get(public_url(programme, "en"))
+
+    body = response.content.decode()
+    assert "onerror" not in body and "javascript:" not in body
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    parser.parse(body)
+    assert {(e.text, e.get("title")) for e in abbr_elements(response)} == {
+        ("UNODC", "United Nations Office on Drugs and Crime"),
+        ("EU", "European Union"),
+    }
+
+
+# --- Queries ----------------------------------------------------------------------
+
+
+def glossary_queries(queries):
+    return [q for q in queries if "programmes_glossaryterm" in q["sql"]]
+
+
+def test_the_glossary_costs_one_query_per_content_version(client):
+    first_url, *other_urls = [
+        public_url(make_programme(description_en="The UNODC."), "en"),
+        public_url(make_programme(description_en="The EU."), "en"),
+        public_url(make_organisation(description_en="The WCO."), "en"),
+    ]
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(first_url)
+    cache.clear()  # the pages, not the content version
+    with CaptureQueriesContext(connection) as others:
+        responses = [client.get(url) for url in [first_url, *other_urls]]
+
+    assert len(glossary_queries(first.captured_queries)) == 1
+    assert glossary_queries(others.captured_queries) == []
+    assert all(abbrs(response) for response in responses)
+
+
+def test_abbreviating_again_costs_no_query(django_assert_num_queries):
+    abbreviate("The UNODC.", "en")
+
+    with django_assert_num_queries(0):
+        assert "<abbr" in abbreviate("The EU.", "en")
+
+
+# --- Admin ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", [EDITORS, TRANSLATORS])
+def test_editors_and_translators_list_search_change_and_delete(client, group):
+    client.force_login(staff_member(group, "someone"))
+    term = GlossaryTerm.objects.get(term_en="WCO")
+    changelist = reverse("admin:programmes_glossaryterm_changelist")
+    change = reverse("admin:programmes_glossaryterm_change", args=[term.pk])
+
+    listed = client.get(changelist).content.decode()
+    found_fr = client.get(changelist, {"q": "mondiale des douanes"})
+    found_en = client.get(changelist, {"q": "Customs Organization"})
+    changed = client.post(
+        change,
+        {
+            "term_fr": "OMD",
+            "term_en": "WCO",
+            "expansion_fr": "Organisation mondiale des douanes (OMD)",
+            "expansion_en": "World Customs Organization",
+        },
+    )
+    term.refresh_from_db()
+    deleted = client.post(
+        reverse("admin:programmes_glossaryterm_delete", args=[term.pk]),
+        {"post": "yes"},
+    )
+
+    for text in ("ONUDC", "UNODC", "Office des Nations Unies", "United Nations"):
+        assert text in listed
+    assert list(found_fr.context["cl"].result_list) == [term]
+    assert list(found_en.context["cl"].result_list) == [term]
+    assert changed.status_code == 302
+    assert term.expansion_fr == "Organisation mondiale des douanes (OMD)"
+    assert deleted.status_code == 302
+    assert not GlossaryTerm.objects.filter(pk=term.pk).exists()
