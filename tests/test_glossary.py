@@ -27,6 +27,23 @@ from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
 
+FIRST_TERMS = import_module("programmes.migrations.0013_glossary_terms").TERMS
+
+
+@pytest.fixture(autouse=True)
+def first_terms(db):
+    """The terms migration 0013 writes: a transactional test (browser, nginx)
+    run earlier empties every table, migrations' rows included."""
+    for term_en, term_fr, expansion_en, expansion_fr in FIRST_TERMS:
+        GlossaryTerm.objects.get_or_create(
+            term_en=term_en,
+            defaults={
+                "term_fr": term_fr,
+                "expansion_en": expansion_en,
+                "expansion_fr": expansion_fr,
+            },
+        )
+
 
 def abbrs(response):
     tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
