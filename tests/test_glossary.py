@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from interpol_drugs import page_cache
 from programmes.glossary import (
     abbreviate,
     notes_for,
@@ -326,6 +327,16 @@ def glossary_queries(queries):
     return [q for q in queries if "programmes_glossaryterm" in q["sql"]]
 
 
+def clear_pages_keeping_the_content_version():
+    """Empties the cache as an eviction would, but the content version is the
+    same: with Redis the version lives in the cache that is emptied."""
+    version = page_cache.read_version()
+    cache.clear()
+    if page_cache.cache_is_shared():
+        cache.set(page_cache.VERSION_KEY, version, None)
+    assert page_cache.read_version() == version
+
+
 def test_the_glossary_costs_one_query_per_content_version(client):
     first_url, *other_urls = [
         public_url(make_programme(description_en="The UNODC."), "en"),
@@ -335,7 +346,7 @@ def test_the_glossary_costs_one_query_per_content_version(client):
 
     with CaptureQueriesContext(connection) as first:
         client.get(first_url)
-    cache.clear()  # the pages, not the content version
+    clear_pages_keeping_the_content_version()
     with CaptureQueriesContext(connection) as others:
         responses = [client.get(url) for url in [first_url, *other_urls]]
 
