@@ -47,6 +47,17 @@ def world_map_svg(urls, language, title, description, id_prefix="world-map"):
     Country names are in `language`; `title` and `description` name and
     describe the map for screen readers. Returns a SafeString.
     """
+    return cached_world_map_svg(
+        tuple(urls.items()), language, str(title), str(description), id_prefix
+    )
+
+
+# The markup depends only on its arguments and on the committed geometry: a
+# page drawing the same map again (every visit to a programme page that the
+# page cache does not answer) gets it without escaping the world's outlines.
+@functools.lru_cache(maxsize=256)
+def cached_world_map_svg(url_items, language, title, description, id_prefix):
+    urls = dict(url_items)
     paths = world_paths()
     with translation.override(language):
         links = sorted(

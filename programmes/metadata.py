@@ -274,9 +274,7 @@ def programme_data(programme, url, absolute):
         {
             "@type": "Country",
             "name": country.name,
-            "url": absolute(
-                reverse("programmes:country_detail", args=[country.code.lower()])
-            ),
+            "url": absolute(country.url),
         }
         for country in programme.countries_by_name()
     ]

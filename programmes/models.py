@@ -1,5 +1,6 @@
+import functools
 import unicodedata
-from collections import Counter
+from collections import Counter, namedtuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,11 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.translation import (
     get_language,
     get_language_info,
+    override,
     pgettext,
     pgettext_lazy,
 )
@@ -37,6 +39,41 @@ def sort_key(text):
     return "".join(
         char for char in decomposed if not unicodedata.combining(char)
     ).casefold()
+
+
+def country_url(code):
+    """The address of a country's page, in the active language."""
+    return cached_country_url(
+        code.lower(), get_language(), get_script_prefix(), get_urlconf()
+    )
+
+
+# Pages link to every beneficiary country two or three times (list, map,
+# metadata); the address depends only on these arguments.
+@functools.lru_cache(maxsize=4096)
+def cached_country_url(code, language, script_prefix, urlconf):
+    return reverse("programmes:country_detail", kwargs={"code": code})
+
+
+class NamedCountry(namedtuple("NamedCountry", "code name")):
+    __slots__ = ()
+
+    @property
+    def url(self):
+        return country_url(self.code)
+
+
+@functools.lru_cache(maxsize=1024)
+def countries_sorted_by_name(codes, language):
+    """(code, name) pairs for the country codes, named in `language` and sorted
+    by name (Équateur with the Es).
+
+    Names and their order never change while the process runs: pages ask for
+    them several times (list, map, metadata), so they are worked out once.
+    """
+    with override(language):
+        named = [NamedCountry(code, str(Country(code).name)) for code in codes]
+    return tuple(sorted(named, key=lambda country: sort_key(country.name)))
 
 
 def naming_country(field_name, code):
@@ -653,8 +690,10 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         return self.language_of("website")
 
     def countries_by_name(self):
-        return sorted(
-            self.beneficiary_countries, key=lambda country: sort_key(country.name)
+        """The beneficiary countries as (code, name) in the active language."""
+        return countries_sorted_by_name(
+            tuple(str(country.code) for country in self.beneficiary_countries),
+            get_language(),
         )
 
     def budget_display(self):

@@ -127,6 +127,17 @@ def test_renderer_links_exactly_the_given_countries_named_in_the_language(
     ]
 
 
+def test_a_map_drawn_again_is_the_same_markup_in_its_own_language():
+    urls = {"GH": "/c/gh/", "BR": "/c/br/"}
+
+    french = world_map_svg(urls, "fr", "Carte", "Description")
+    english = world_map_svg(urls, "en", "Map", "Description")
+
+    assert world_map_svg(urls, "fr", "Carte", "Description") is french
+    assert [name for _url, name in map_links(svg_of(english))] == ["Brazil", "Ghana"]
+    assert [name for _url, name in map_links(svg_of(french))] == ["Brésil", "Ghana"]
+
+
 def test_renderer_draws_every_other_country_unlinked():
     svg = svg_of(world_map_svg({"GH": "/gh/"}, "en", "Title", "Description"))
     paths = world_paths()

@@ -3,10 +3,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import set_script_prefix
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from programmes.models import HomePage, Organisation, Programme, Region
+from programmes.models import HomePage, Organisation, Programme, Region, country_url
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 
@@ -55,6 +56,19 @@ def test_period_display():
         assert make_programme().period_display() == ""
     with translation.override("fr"):
         assert make_programme(start_year=2016).period_display() == "depuis 2016"
+
+
+def test_country_addresses_follow_the_language_and_the_script_prefix():
+    with translation.override("fr"):
+        assert country_url("EC") == "/fr/pays/ec/"
+    with translation.override("en"):
+        assert country_url("ec") == "/en/countries/ec/"
+        set_script_prefix("/site/")
+        try:
+            assert country_url("EC") == "/site/en/countries/ec/"
+        finally:
+            set_script_prefix("/")
+        assert country_url("EC") == "/en/countries/ec/"
 
 
 def test_country_names_come_from_the_library_in_each_language():

@@ -1,10 +1,10 @@
 """{% world_map countries title %}: the map of beneficiary countries."""
 
 from django import template
-from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 
 from ..maps import has_shape, world_map_svg
+from ..models import country_url
 
 register = template.Library()
 
@@ -18,11 +18,7 @@ def world_map(countries, title, with_list=False):
     equivalent. Countries with no shape in the geometry are listed, not drawn.
     """
     codes = [str(getattr(country, "code", country)) for country in countries]
-    urls = {
-        code: reverse("programmes:country_detail", kwargs={"code": code.lower()})
-        for code in codes
-        if has_shape(code)
-    }
+    urls = {code: country_url(code) for code in codes if has_shape(code)}
     if not urls:
         return {"svg": ""}
     count = len(urls)
@@ -35,5 +31,9 @@ def world_map(countries, title, with_list=False):
     ) % {"count": count}
     return {
         "svg": world_map_svg(urls, get_language(), title, description),
-        "countries": countries if with_list else [],
+        "links": (
+            [(country.name, country_url(country.code)) for country in countries]
+            if with_list
+            else []
+        ),
     }
