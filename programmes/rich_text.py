@@ -124,6 +124,9 @@ def render(text):
     return mark_safe(html_text)  # nh3's output, less empty paragraphs
 
 
+HTML_WHITESPACE = re.compile(r"[ \t\n\f\r]+")
+
+
 class TextExtractor(HTMLParser):
     """The text of sanitised HTML, a blank line between blocks."""
 
@@ -132,7 +135,9 @@ class TextExtractor(HTMLParser):
         self.blocks, self.current = [], []
 
     def end_block(self):
-        text = " ".join("".join(self.current).split())
+        # HTML's white space only: a non-breaking space (French « », ; : ? !)
+        # is a character of the text, as on the page.
+        text = HTML_WHITESPACE.sub(" ", "".join(self.current)).strip(" ")
         if text:
             self.blocks.append(text)
         self.current = []
