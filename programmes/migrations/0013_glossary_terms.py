@@ -46,8 +46,13 @@ TERMS = [
 
 
 def add_terms(apps, schema_editor):
+    write_terms(apps, TERMS)
+
+
+def write_terms(apps, terms):
+    """Adds the terms the glossary lacks; leaves the others as editors made them."""
     GlossaryTerm = apps.get_model("programmes", "GlossaryTerm")
-    for term_en, term_fr, expansion_en, expansion_fr in TERMS:
+    for term_en, term_fr, expansion_en, expansion_fr in terms:
         GlossaryTerm.objects.get_or_create(
             term_en=term_en,
             defaults={

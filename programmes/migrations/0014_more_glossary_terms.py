@@ -4,6 +4,8 @@ Phrases with no acronym: they reach translators through export notes, and an
 import warns when the other language's form is used.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 
@@ -17,18 +19,8 @@ TERMS = [
 
 
 def add_terms(apps, schema_editor):
-    GlossaryTerm = apps.get_model("programmes", "GlossaryTerm")
-    for term_en, term_fr, expansion_en, expansion_fr in TERMS:
-        GlossaryTerm.objects.get_or_create(
-            term_en=term_en,
-            defaults={
-                "term": term_fr,
-                "term_fr": term_fr,
-                "expansion": expansion_fr,
-                "expansion_fr": expansion_fr,
-                "expansion_en": expansion_en,
-            },
-        )
+    first_terms = import_module("programmes.migrations.0013_glossary_terms")
+    first_terms.write_terms(apps, TERMS)
 
 
 class Migration(migrations.Migration):
