@@ -100,6 +100,19 @@ def test_acronyms_are_expanded_on_the_programme_page(
     assert (acronym, expansion) in abbrs(response)
 
 
+@pytest.mark.parametrize(
+    ("url", "expansion"),
+    [
+        ("/fr/", "Organisation internationale de police criminelle"),
+        ("/en/", "International Criminal Police Organization"),
+    ],
+)
+def test_interpol_is_expanded_in_the_home_pages_language(
+    client, content, url, expansion
+):
+    assert ("INTERPOL", expansion) in abbrs(client.get(url))
+
+
 def test_the_first_occurrence_only_and_never_inside_a_link_or_tag():
     text = (
         '<p>L’<a href="https://www.unodc.org/?q=ONUDC">ONUDC</a> et l’ONUDC,'
@@ -234,6 +247,7 @@ def test_the_glossary_holds_both_languages_of_every_term():
         "EU",
         "JAITF",
         "KNPA",
+        "INTERPOL",
     }
 
 

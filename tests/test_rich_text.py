@@ -323,7 +323,10 @@ def test_plain_text_of_rich_text():
 
 
 def test_plain_text_keeps_french_non_breaking_spaces():
-    french = "<p>Le projet «\u00a0AIRCOP\u00a0»\u00a0: depuis quand\u202f?\n  Depuis 2010.</p>"
+    french = (
+        "<p>Le projet «\u00a0AIRCOP\u00a0»\u00a0: depuis quand\u202f?"
+        "\n  Depuis 2010.</p>"
+    )
 
     assert rich_text.plain_text(french) == (
         "Le projet «\u00a0AIRCOP\u00a0»\u00a0: depuis quand\u202f? Depuis 2010."

@@ -1,7 +1,8 @@
-"""More checked pairs from shared/FACTS.md §7: the seed's vocabulary.
+"""More checked pairs from shared/FACTS.md §6-7: INTERPOL's full name, and
+the seed's vocabulary.
 
-Phrases with no acronym: they reach translators through export notes, and an
-import warns when the other language's form is used.
+The phrases have no acronym: they reach translators through export notes, and
+an import warns when the other language's form is used.
 """
 
 from importlib import import_module
@@ -11,6 +12,12 @@ from django.db import migrations
 
 # (English term, French term, English expansion, French expansion)
 TERMS = [
+    (
+        "INTERPOL",
+        "INTERPOL",
+        "International Criminal Police Organization",
+        "Organisation internationale de police criminelle",
+    ),
     ("inter-regional cooperation", "coopération interrégionale", "", ""),
     ("institutional integrity", "intégrité institutionnelle", "", ""),
     ("donor", "donateur", "", ""),
