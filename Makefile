@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev backup restore test test-postgres check lint format messages compilemessages setup install install-dev clean export bench
+.PHONY: help run dev backup restore test test-postgres check lint format messages compilemessages setup install install-dev clean export bench bench-render
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench: setup ## Measure the site with wrk: app, app cache, nginx front, static l
 	@echo "==> Collecting static files"
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/python -m bench.run
+
+bench-render: setup ## CPU per uncached render, in one process (bench/render.py)
+	$(BIN)/python -m bench.render
 
 dev: setup ## The same with Django's development server and DEBUG on
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench import run, servers
+from bench import render, run, servers
 from bench.run import CACHED, FRONT, LIMIT, UNCACHED, Result
 
 WRK_REPORT = """\
@@ -186,3 +186,21 @@ def test_the_load_script_turns_the_pages():
 
     assert 'local paths = {"/fr/", "/fr/programmes/a/"}' in script
     assert "next_path % #paths + 1" in script
+
+
+# --- bench/render.py -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_render_measures_cpu_per_request_of_published_pages(client, content):
+    paths = render.default_paths()
+    median, minimum = render.measure(client, "/fr/", requests=2, rounds=3)
+
+    assert "/fr/" in paths and "/en/programmes/aircop/" in paths
+    assert 0 < minimum <= median
+
+
+@pytest.mark.django_db
+def test_render_refuses_a_page_that_is_not_there(client, content):
+    with pytest.raises(ValueError, match="404"):
+        render.measure(client, "/fr/programmes/nowhere/", requests=1, rounds=1)
