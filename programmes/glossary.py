@@ -6,7 +6,8 @@
   The glossary is read once per content version (any save in this app makes a
   new one), so a page costs at most one query more, and none once cached.
 - `notes_for(text, source_language, target_language)`: export notes naming
-  the glossary pairs found in a source text (programmes/exchange.py).
+  the glossary pairs found in a source text, in the active language (the
+  export's target language, programmes/exchange.py).
 - `wrong_language_terms(text, language)`: terms of another language used in a
   text written in `language` ("ONUDC" in English), as (found, expected) pairs:
   warnings on import (programmes/exchange.py).
@@ -25,6 +26,7 @@ import re
 from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from interpol_drugs import page_cache
@@ -69,10 +71,16 @@ def notes_for(text, source_language, target_language, glossary=None):
         if not target:
             continue
         expansion = expansion_in(term, target_language)
-        pair = f"{term_in(term, source_language)} → {target}"
-        notes.append(
-            f"Glossary: {pair} ({expansion})" if expansion else f"Glossary: {pair}"
-        )
+        words = {
+            "term": term_in(term, source_language),
+            "translation": target,
+            "expansion": expansion,
+        }
+        if expansion:
+            note = gettext("Glossary: %(term)s → %(translation)s (%(expansion)s)")
+        else:
+            note = gettext("Glossary: %(term)s → %(translation)s")
+        notes.append(note % words)
     return notes
 
 

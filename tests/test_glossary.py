@@ -177,7 +177,10 @@ def test_fallback_text_is_expanded_in_its_own_language(client):
 
 
 def test_notes_and_warnings():
-    assert set(notes_for("L’ONUDC et l’UE.", "fr", "en")) == {
+    # Notes are written in the active language: the export's target.
+    with translation.override("en"):
+        notes = notes_for("L’ONUDC et l’UE.", "fr", "en")
+    assert set(notes) == {
         "Glossary: ONUDC → UNODC (United Nations Office on Drugs and Crime)",
         "Glossary: UE → EU (European Union)",
     }

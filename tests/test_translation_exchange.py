@@ -415,7 +415,11 @@ def test_export_command_refuses_ids_without_one_model(tmp_path):
 
 
 def test_export_into_french_has_french_notes(programme):
-    programme.name_en = "Summer programme, renamed"
+    GlossaryTerm.objects.create(
+        term_fr="ONUDC", term_en="UNODC", expansion_fr="Office des Nations Unies"
+    )
+    GlossaryTerm.objects.create(term_fr="UE", term_en="EU")
+    programme.name_en = "Summer programme, renamed with the UNODC and the EU"
     programme.save()
 
     data = export("fr", models_=[Programme], ids=[programme.pk])
@@ -426,6 +430,9 @@ def test_export_into_french_has_french_notes(programme):
     notes = units(data)[unit_id(programme, "name")].getnotes()
     assert f"/fr/programmes/{programme.slug_fr}/" in notes
     assert "Champ\u00a0: Nom" in notes
+    assert "Glossaire\u00a0: UNODC → ONUDC (Office des Nations Unies)" in notes
+    assert "Glossaire\u00a0: EU → UE" in notes
+    assert "Glossary" not in notes
 
 
 # --- Round trips ----------------------------------------------------------------------
