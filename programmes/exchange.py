@@ -28,6 +28,9 @@ its revision (django-simple-history) names the importing user and the file,
 and the translation states follow (a translation catching up is up to date).
 An outdated translation sent back unchanged but marked done by the tool
 (XLIFF state translated or final, PO without fuzzy) is marked as checked.
+Applying a preview (the admin's import) also refuses the file when one of the
+translations the preview showed as current has changed on the site since
+(targets_fingerprint).
 
 What CAT tools do to a file is accepted: reordered attributes and units, other
 namespaces and attributes, notes, alt-trans, segments (<mrk>, XLIFF 2.0
@@ -39,6 +42,7 @@ translate-toolkit reads it, so that no entity is ever expanded (the "billion
 laughs") or fetched (XXE); the parser resolves none and uses no network.
 """
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -633,6 +637,9 @@ class ImportReport:
     # Outdated translations sent back unchanged and marked done by the tool.
     checked: list = field(default_factory=list)
     unchanged: int = 0
+    # Every unit that passed the checks, as a Change from the site's current
+    # translation (old), by unit id: what a preview showed as "now".
+    current_targets: dict = field(default_factory=dict)
     applied: bool = False
 
     @property
@@ -957,6 +964,7 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
         )
     old = values[target]
     change = Change(unit.id, obj, field_name, target, old, new)
+    report.current_targets[unit.id] = change
     if new != normalise_newlines(old):
         report.changes.append(change)
     elif statuses.get((unit.id, target)) == Status.OUTDATED and unit.done:
@@ -968,15 +976,52 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
 # --- Importing -----------------------------------------------------------------------
 
 
-def import_translations(data, file_name, user=None, dry_run=False):
+def text_digest(text):
+    return hashlib.sha256(normalise_newlines(text).encode()).hexdigest()
+
+
+def targets_fingerprint(report):
+    """{unit id: digest of the site's translation} of the units `report` checked.
+
+    Kept with a preview, so that applying it later can tell whether someone
+    edited one of those translations in between (check_targets_unchanged).
+    """
+    return {
+        unit: text_digest(change.old) for unit, change in report.current_targets.items()
+    }
+
+
+def check_targets_unchanged(report, previewed_targets):
+    """An error for each translation on the site that differs from the preview's."""
+    for unit, change in report.current_targets.items():
+        if previewed_targets.get(unit) != text_digest(change.old):
+            report.errors.append(
+                Problem(
+                    gettext(
+                        "The translation on the site has changed since the preview: "
+                        "upload the file again to see a fresh preview."
+                    ),
+                    unit,
+                    f"{change.record}, {change.label}",
+                )
+            )
+
+
+def import_translations(
+    data, file_name, user=None, dry_run=False, previewed_targets=None
+):
     """Check `data`, then write every change in one transaction, or none.
 
+    `previewed_targets`, a targets_fingerprint() of the preview the user
+    confirmed, refuses the file when a translation it showed has changed since.
     Returns the ImportReport; `applied` says whether anything was written
     (never with errors, never on a dry run).
     """
     file_name = PurePath(file_name).name
     with transaction.atomic():
         report = check_file(data, file_name, lock=not dry_run)
+        if previewed_targets is not None and not report.errors:
+            check_targets_unchanged(report, previewed_targets)
         if report.errors or dry_run:
             return report
         apply_changes(report, user)

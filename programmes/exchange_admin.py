@@ -8,8 +8,10 @@ address, for users with the exchange_translations permission:
 - translations/import/: upload a translated file. Problems are listed and
   nothing changes; otherwise a preview of every change, with an Apply button.
   Between the two steps the file's bytes wait in the session (server side,
-  this user's only), named by a random token the page carries signed; Apply
-  checks the file again before writing, in case the site changed meanwhile.
+  this user's only), named by a random token the page carries signed, with a
+  digest of each translation the preview showed as current. Apply checks the
+  file again before writing, and refuses it when a source or one of those
+  translations changed meanwhile: the preview no longer says what it does.
 """
 
 import base64
@@ -39,6 +41,7 @@ from .exchange import (
     XLIFF2,
     export_translations,
     import_translations,
+    targets_fingerprint,
 )
 from .history import word_diff
 from .models import language_codes
@@ -183,19 +186,21 @@ def export_view(request, admin_site):
 # --- Import ------------------------------------------------------------------------
 
 
-def keep_pending(request, data, file_name):
+def keep_pending(request, data, report):
     """Keep the checked file in the session; the signed token the page carries."""
     token = secrets.token_urlsafe(16)
     request.session[SESSION_KEY] = {
         "token": token,
-        "name": file_name,
+        "name": report.file_name,
         "data": base64.b64encode(zlib.compress(data)).decode("ascii"),
+        "targets": targets_fingerprint(report),
     }
     return signing.dumps({"token": token, "user": request.user.pk}, salt=SIGNING_SALT)
 
 
 def pending_file(request, signed_token):
-    """(bytes, file name) of the file the preview showed, or None."""
+    """(bytes, file name, targets fingerprint) of the file the preview showed,
+    or None."""
     try:
         value = signing.loads(signed_token, salt=SIGNING_SALT, max_age=PENDING_SECONDS)
     except signing.BadSignature:
@@ -207,7 +212,11 @@ def pending_file(request, signed_token):
         or not secrets.compare_digest(pending["token"], str(value.get("token")))
     ):
         return None
-    return zlib.decompress(base64.b64decode(pending["data"])), pending["name"]
+    return (
+        zlib.decompress(base64.b64decode(pending["data"])),
+        pending["name"],
+        pending.get("targets", {}),
+    )
 
 
 def preview_rows(report):
@@ -233,7 +242,7 @@ def import_view(request, admin_site):
         data = upload.read()
         report = import_translations(data, upload.name, request.user, dry_run=True)
         if not report.errors and (report.changes or report.checked):
-            token = keep_pending(request, data, report.file_name)
+            token = keep_pending(request, data, report)
     context = page_context(
         request,
         admin_site,
@@ -265,11 +274,14 @@ def apply_import_view(request, admin_site):
             ),
         )
         return HttpResponseRedirect(import_url)
-    data, file_name = pending
-    report = import_translations(data, file_name, request.user)
+    data, file_name, previewed_targets = pending
+    report = import_translations(
+        data, file_name, request.user, previewed_targets=previewed_targets
+    )
     request.session.pop(SESSION_KEY, None)
     if report.errors:
-        # The site changed since the preview (someone edited a source).
+        # The site changed since the preview (someone edited a source or one
+        # of the translations the preview showed).
         context = page_context(
             request,
             admin_site,

@@ -1258,6 +1258,57 @@ def test_apply_checks_the_file_again(client, programme):
     assert "The source text has changed since the export" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The translation on the site has changed since the preview"),
+        ("fr", "La traduction sur le site a changé depuis l’aperçu"),
+    ],
+)
+def test_apply_refuses_a_translation_edited_since_the_preview(
+    client, programme, language, message
+):
+    exchanger(client)
+    preview = upload(client, translate_programme(programme, summary="New."))
+    # Someone edits the English summary in the admin before Apply.
+    programme.summary_en = "Edited in the admin meanwhile."
+    programme.save()
+
+    with nothing_changes():
+        response = client.post(
+            reverse(APPLY_URL),
+            {"token": apply_token(preview)},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+
+    assert response.status_code == 400
+    content = html.unescape(response.content.decode())
+    assert f"<code>{unit_id(programme, 'summary')}</code>" in content
+    assert message in content
+    programme.refresh_from_db()
+    assert programme.summary_en == "Edited in the admin meanwhile."
+
+
+def test_apply_refuses_a_unit_the_preview_showed_unchanged_if_edited_since(
+    client, programme
+):
+    exchanger(client)
+    # The file's name is the site's: nothing to change there in the preview.
+    preview = upload(client, translate_programme(programme, summary="New."))
+    programme.name_en = "Renamed in the admin meanwhile"
+    programme.save()
+
+    with nothing_changes():
+        response = client.post(
+            reverse(APPLY_URL),
+            {"token": apply_token(preview)},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    assert response.status_code == 400
+    assert f"<code>{unit_id(programme, 'name')}</code>" in response.content.decode()
+
+
 def test_apply_refuses_a_forged_or_used_token(client, programme):
     exchanger(client)
     preview = upload(client, translate_programme(programme, summary="New."))
