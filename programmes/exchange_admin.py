@@ -29,7 +29,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -295,20 +295,44 @@ def apply_import_view(request, admin_site):
             context,
             status=400,
         )
-    messages.success(
-        request,
-        gettext(
-            "Imported %(file)s: %(changes)s translations changed in %(records)s "
-            "records, %(checked)s marked as checked."
-        )
-        % {
-            "file": file_name,
-            "changes": len(report.changes),
-            "records": report.records,
-            "checked": len(report.checked),
-        },
-    )
+    messages.success(request, import_summary(report))
     return HttpResponseRedirect(import_url)
+
+
+def import_summary(report):
+    """The message after Apply: "Imported x.xlf: 1 translation changed in 1
+    record, 2 marked as checked."
+
+    Each count agrees with its own noun, so the sentence is built from parts.
+    """
+    changes, checked = len(report.changes), len(report.checked)
+    changed_text = ngettext(
+        # Translators: part of “Imported %(file)s: %(changes)s %(records)s, …”
+        "%(count)s translation changed",
+        "%(count)s translations changed",
+        changes,
+    ) % {"count": changes}
+    records_text = ngettext(
+        # Translators: part of “Imported %(file)s: %(changes)s %(records)s, …”
+        "in %(count)s record",
+        "in %(count)s records",
+        report.records,
+    ) % {"count": report.records}
+    checked_text = ngettext(
+        # Translators: part of “Imported %(file)s: …, %(checked)s.”: outdated
+        # translations sent back unchanged, confirmed by the translator.
+        "%(count)s marked as checked",
+        "%(count)s marked as checked",
+        checked,
+    ) % {"count": checked}
+    # Translators: e.g. “Imported x.xlf: 2 translations changed in 1 record, 0
+    # marked as checked.”
+    return gettext("Imported %(file)s: %(changes)s %(records)s, %(checked)s.") % {
+        "file": report.file_name,
+        "changes": changed_text,
+        "records": records_text,
+        "checked": checked_text,
+    }
 
 
 def admin_urls(admin_site):

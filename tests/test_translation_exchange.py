@@ -1200,9 +1200,54 @@ def test_an_upload_shows_a_preview_and_apply_saves_everything(client, programme)
     assert latest.history_user == importer
     assert latest.history_change_reason == "Imported from translated.xlf"
     followed = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
-    assert "Imported translated.xlf: 1 translations changed in 1 records" in (
-        followed.content.decode()
+    assert (
+        "Imported translated.xlf: 1 translation changed in 1 record, 0 marked as "
+        "checked."
+    ) in followed.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        (
+            "en",
+            "Imported translated.xlf: 2 translations changed in 2 records, 1 "
+            "marked as checked.",
+        ),
+        (
+            "fr",
+            "Import de translated.xlf terminé\u00a0: 2 traductions modifiées dans "
+            "2 enregistrements, 1 marquée comme vérifiée.",
+        ),
+    ],
+)
+def test_the_import_summary_agrees_with_each_count(
+    client, programme, language, summary
+):
+    exchanger(client)
+    other = make_programme(summary_en="Another summary.")
+    programme.summary_fr = "Un résumé, virgule comprise."
+    programme.save()
+    data = export("en", models_=[Programme], ids=[programme.pk, other.pk])
+    data = translated(
+        data,
+        **{
+            # Confirmed unchanged after the French edit: marked as checked.
+            unit_id(programme, "summary"): programme.summary_en,
+            unit_id(programme, "name"): "A new name",
+            unit_id(other, "name"): "Another new name",
+        },
     )
+    preview = upload(client, data, language=language)
+
+    response = client.post(
+        reverse(APPLY_URL),
+        {"token": apply_token(preview)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    followed = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=language)
+    assert summary in html.unescape(followed.content.decode())
 
 
 def test_an_upload_with_problems_lists_them_and_changes_nothing(client, programme):
