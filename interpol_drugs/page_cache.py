@@ -11,7 +11,10 @@ again and expire on their own.
 
 The token lives where every process of the site reads it: in the cache when
 the cache is shared (Redis), in a file of DJANGO_DATA_DIR when each process has
-its own memory cache (gunicorn's workers on one machine).
+its own memory cache (gunicorn's workers on one machine). A new token that
+Redis could not take (an outage) is kept in a file beside it, and this
+machine's next request writes it: the pages of the old version must not come
+back with Redis.
 
 A scheduled publication changes what is public without any write. Each
 content version records when the next one falls due (one query, when the
@@ -20,16 +23,20 @@ version is made); the first request after that time makes a new version.
 Never cached: requests carrying a session cookie (staff; the admin's previews
 are under the admin anyway), other methods than GET and HEAD, and responses
 that set a cookie, vary on anything but the language, say no-store, private or
-no-cache, stream, or answer another status than 200, 301, 404 or 410.
+no-cache, stream, or answer another status than 200, 301, 404 or 410 (and,
+with a query string, another status than 200: made-up addresses are endless).
 
-Answers from this path carry an ETag (a hash of the body, unless the view set
-one, as the API does) and a Last-Modified (when the content version began,
-unless the view set one), answer 304 to conditional requests, and tell other
-caches they may keep them briefly (DJANGO_PAGE_CACHE_SECONDS).
+Answers from this path, HEAD included, carry an ETag (a hash of the body,
+unless the view set one, as the API does) and a Last-Modified (the first
+whole second after the content version began, once it has come, unless the
+view set one), answer 304 to conditional requests, and tell other caches they
+may keep them briefly (DJANGO_PAGE_CACHE_SECONDS).
 """
 
 import functools
 import hashlib
+import logging
+import math
 import os
 import secrets
 import time
@@ -48,6 +55,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 # How long the server keeps a page. Freshness never depends on it (the version
 # does); it only lets pages nobody asks for leave the cache.
@@ -90,6 +99,23 @@ def version_file():
     )
 
 
+def pending_file():
+    """Says that a new version could not reach the shared cache (Redis was down)."""
+    return version_file().with_suffix(".pending")
+
+
+def last_modified(token):
+    """The Last-Modified of the version's pages, or None.
+
+    The first whole second after the version began, and only once that
+    second has come: then a version that begins later always has a later
+    one, so If-Modified-Since never answers 304 for a page that changed
+    within the second (and no date is ever in the future).
+    """
+    stamp = math.ceil(token_time(token))
+    return stamp if stamp <= time.time() else None
+
+
 def cache_is_shared():
     return not isinstance(caches["default"], LocMemCache)
 
@@ -117,15 +143,39 @@ def bump_content_version(**kwargs):
     """
     token = new_token()
     if cache_is_shared():
-        cache.set(VERSION_KEY, token, None)
+        try:
+            write_shared_version(token)
+        except Exception:
+            # The pages of the old version would come back with Redis: this
+            # machine's processes try again at their next request.
+            logger.exception(
+                "The page cache could not record a content change; "
+                "it will try again at the next request."
+            )
+            write_atomically(pending_file(), token)
+        else:
+            pending_file().unlink(missing_ok=True)
         return token
-    path = version_file()
+    write_atomically(version_file(), token)
+    return token
+
+
+def write_shared_version(token):
+    # django-redis drops a failed write in silence (IGNORE_EXCEPTIONS); its
+    # client underneath raises, which a lost content change must do.
+    client = getattr(cache, "client", None)
+    if client is not None and hasattr(client, "set"):
+        client.set(VERSION_KEY, token, timeout=None)
+    else:
+        cache.set(VERSION_KEY, token, None)
+
+
+def write_atomically(path, token):
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written aside, then renamed: a reader never sees half a token.
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     temporary.write_text(token)
     os.replace(temporary, path)
-    return token
 
 
 def content_changed(sender, using=None, action=None, **kwargs):
@@ -225,6 +275,9 @@ def directives(response):
 def storable(request, response):
     if response.status_code not in CACHEABLE_STATUSES or response.streaming:
         return False
+    if response.status_code != 200 and request.META.get("QUERY_STRING"):
+        # Made-up addresses are endless: keeping each would push real pages out.
+        return False
     if response.cookies or directives(response) & REFUSING_DIRECTIVES:
         return False
     vary = {
@@ -277,6 +330,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if cache_is_shared() and pending_file().exists():
+            bump_content_version()
         if request.method not in ("GET", "HEAD") or not is_public(request.path):
             return self.get_response(request)
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -297,14 +352,18 @@ class PageCacheMiddleware:
             response = thaw(entry)
         else:
             response = self.get_response(request)
-            if request.method != "GET" or not storable(request, response):
+            if not storable(request, response):
                 return response
-            if response.status_code == 200:
-                if not response.has_header("ETag"):
-                    set_response_etag(response)
-                if not response.has_header("Last-Modified"):
-                    response["Last-Modified"] = http_date(token_time(token))
-            cache.set(self.page_key(request, token), freeze(response), SERVER_TIMEOUT)
+            if response.status_code == 200 and not response.has_header("ETag"):
+                set_response_etag(response)
+            # HEAD answers get the same headers, but only GET fills the cache.
+            if request.method == "GET":
+                cache.set(
+                    self.page_key(request, token), freeze(response), SERVER_TIMEOUT
+                )
+        stamp = last_modified(token)
+        if response.status_code == 200 and stamp and "Last-Modified" not in response:
+            response["Last-Modified"] = http_date(stamp)
         response["Cache-Control"] = cache_control()
         return get_conditional_response(
             request,

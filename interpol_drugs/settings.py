@@ -359,7 +359,14 @@ if REDIS_URL := os.environ.get("REDIS_URL", "").strip():
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Django's 300 would not hold both languages' pages of a big site:
+            # each worker keeps up to this many (pages weigh 10-60 KB).
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 # The same switch for any other django-redis cache, and log what it ignored.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

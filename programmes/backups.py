@@ -38,6 +38,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from interpol_drugs.page_cache import bump_content_version
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA = "media"
@@ -486,6 +488,9 @@ def restore_backup(
 
         report(f"Restoring the {engine} database ({connection.settings_dict['NAME']})…")
         restore_database(connection, database_file)
+        # No model signal sees a restore: the cached pages of the replaced
+        # content must be dropped by hand.
+        bump_content_version()
         with connection.cursor() as cursor:
             existing = set(connection.introspection.table_names(cursor))
             counts = count_rows(cursor, existing, connection.ops.quote_name)

@@ -2,6 +2,7 @@
 
 import builtins
 import hashlib
+import html
 import io
 import json
 import os
@@ -17,6 +18,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from programmes import backups
 from programmes.models import Programme
@@ -105,6 +107,23 @@ def test_restore_into_an_emptied_database_finds_every_object_and_file(site):
     assert f"The previous site is in {saved}." in output
     with tarfile.open(saved) as tar:
         assert "media/left-behind.txt" in tar.getnames()
+
+
+def test_a_restore_drops_the_pages_cached_before_it(site, client):
+    programme = Programme.objects.published().first()
+    with translation.override("fr"):
+        url = programme.get_absolute_url()
+    original = programme.summary_fr
+    backup()
+    programme.summary_fr = "Un résumé écrit après la sauvegarde."
+    programme.save()
+    assert "écrit après la sauvegarde" in client.get(url).content.decode()
+
+    restore(only_archive(site))
+
+    page = client.get(url).content.decode()
+    assert "écrit après la sauvegarde" not in page
+    assert html.escape(original, quote=False)[:40] in page
 
 
 @on_sqlite_only

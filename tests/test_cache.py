@@ -57,6 +57,19 @@ def test_without_redis_url_the_cache_is_local_memory(tmp_path):
     assert cache["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
+def test_the_local_memory_cache_holds_a_big_sites_pages(tmp_path):
+    # Both languages of 200 programmes, their organisations, regions,
+    # countries and API answers: Django's default of 300 entries would cull
+    # pages as fast as they are made.
+    code = """
+from django.core.cache import cache
+for number in range(2000):
+    cache.set(f"page-{number}", "x")
+print(json.dumps(sum(cache.get(f"page-{n}") is not None for n in range(2000))))
+"""
+    assert in_fresh_process(code, tmp_path) == 2000
+
+
 def test_with_redis_url_the_cache_is_redis_and_survives_an_outage(tmp_path):
     cache = in_fresh_process(
         READ_CACHE_SETTINGS, tmp_path, REDIS_URL="redis://127.0.0.1:6379/1"

@@ -4,11 +4,13 @@ interpol_drugs/page_cache.py; tests/conftest.py empties the cache and gives
 each test its own content version.
 """
 
+import math
 import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -16,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import http_date
+from django_redis.exceptions import ConnectionInterrupted
 
 from interpol_drugs import page_cache
 from programmes.models import HomePage, Programme
@@ -242,10 +245,33 @@ def test_head_is_answered_from_the_cache_filled_by_get(client):
     assert head.content == b""
 
 
+def test_head_before_any_get_has_the_validators_and_fills_nothing(client):
+    programme = make_programme()
+    url = public_url(programme, "en")
+    wait_until_the_version_may_be_dated()
+
+    head = client.head(url)
+    _response, cached = is_cached(client, url)
+
+    assert head.status_code == 200
+    assert head["Cache-Control"].startswith("public, max-age=")
+    assert "Last-Modified" in head
+    get = client.get(url)
+    assert head["ETag"] == get["ETag"]
+    assert not cached
+
+
+def wait_until_the_version_may_be_dated():
+    """Sleeps (under a second) until the current version's pages get a date."""
+    began = page_cache.token_time(page_cache.read_version())
+    time.sleep(max(0.0, math.ceil(began) - time.time()))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_conditional_requests_answer_304_until_the_page_changes(client, language):
     programme = make_programme()
     url = public_url(programme, language)
+    wait_until_the_version_may_be_dated()
     page = client.get(url)
     etag, last_modified = page["ETag"], page["Last-Modified"]
     assert etag.startswith('"') and not etag.startswith('W/"')
@@ -263,6 +289,33 @@ def test_conditional_requests_answer_304_until_the_page_changes(client, language
     changed = client.get(url, headers={"if-none-match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_a_version_begun_within_the_same_second_is_never_not_modified(
+    client, monkeypatch
+):
+    # Two versions within one second: a client holding the first one's date
+    # must get the second one's page, not a 304.
+    clock = [1_900_000_000.25]
+    monkeypatch.setattr(page_cache.time, "time", lambda: clock[0])
+    programme = make_programme()
+    url = public_url(programme, "en")
+    page_cache.bump_content_version()
+
+    assert "Last-Modified" not in client.get(url)  # its second has not come yet
+    clock[0] = 1_900_000_001.5
+    dated = client.get(url)["Last-Modified"]
+    assert dated == http_date(1_900_000_001)
+    clock[0] = 1_900_000_001.75
+    programme.summary_en = "Changed within the same second."
+    programme.save()
+
+    changed = client.get(url, headers={"if-modified-since": dated})
+    assert changed.status_code == 200
+    assert b"Changed within the same second." in changed.content
+    assert "Last-Modified" not in changed
+    clock[0] = 1_900_000_002.1
+    assert client.get(url)["Last-Modified"] == http_date(1_900_000_002)
 
 
 def test_a_304_from_the_cache_carries_the_validators(client, django_assert_num_queries):
@@ -339,6 +392,23 @@ def test_only_responses_for_anyone_are_kept(response, kept):
     assert page_cache.storable(request, response) is kept
 
 
+@pytest.mark.parametrize(
+    ("path", "status", "kept"),
+    [
+        ("/fr/pas-de-page/", 404, True),
+        ("/fr/pas-de-page/?x=1", 404, False),
+        ("/en/nowhere/?utm=2", 410, False),
+        ("/en/programmes/?page=2", 200, True),
+    ],
+)
+def test_made_up_addresses_with_a_query_string_are_not_kept(path, status, kept):
+    # Query strings are endless: only pages that exist are kept with one.
+    response = response_with()
+    response.status_code = status
+
+    assert page_cache.storable(RequestFactory().get(path), response) is kept
+
+
 def test_responses_setting_a_cookie_or_of_other_statuses_are_not_kept():
     request = RequestFactory().get("/fr/")
     with_cookie = response_with()
@@ -363,6 +433,42 @@ def test_another_process_making_a_new_version_makes_pages_fresh(client, settings
     page_cache.version_file().write_text(page_cache.new_token())
 
     assert b"NEWER" in client.get(url).content
+
+
+def test_a_change_redis_missed_is_recorded_at_the_next_request(
+    client,
+    settings,
+    redis_url,
+    monkeypatch,
+    caplog,  # noqa: F811
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    programme = make_programme(acronym="BEFORE")
+    url = public_url(programme, "en")
+    assert b"BEFORE" in client.get(url).content
+    client_class = type(caches["default"].client)
+    working_set = client_class.set
+
+    def redis_is_down(*args, **kwargs):
+        raise ConnectionInterrupted(connection=None)
+
+    monkeypatch.setattr(client_class, "set", redis_is_down)
+    programme.acronym = "AFTER"
+    programme.save()
+    assert page_cache.pending_file().exists()
+    assert "could not record a content change" in caplog.text
+
+    monkeypatch.setattr(client_class, "set", working_set)  # Redis is back
+    page = client.get(url)
+
+    assert b"AFTER" in page.content
+    assert not page_cache.pending_file().exists()
 
 
 TWO_PROCESSES = """
