@@ -40,6 +40,11 @@ Where each answer goes, relative to DIR:
   address, including the pages of archived programmes (the application says
   410).
 
+A link to an address the site does not answer with a page or file (a
+former address, which a static host cannot redirect; a draft; a file that is
+gone) would be a broken link on the static host: the export is then refused,
+listing each with the page it is on, unless --allow-broken-links.
+
 What needs the application: search (the search page is exported without
 results, and the form's query is ignored by a static host), the filters of
 the programme list, the API's query parameters (page_size, ...), scheduled
@@ -63,7 +68,7 @@ import os
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
@@ -101,6 +106,7 @@ CSS_URL = re.compile(
 # An address no page has, in the default language: its answer is the 404 page.
 NOT_FOUND_PAGE = "404/"
 PROGRESS_EVERY = 100
+BROKEN_LINKS_LISTED = 20
 
 
 class ExportError(Exception):
@@ -131,7 +137,7 @@ class Summary:
     unchanged: int = 0
     removed: int = 0
     seconds: float = 0.0
-    skipped: int = 0
+    broken_links: list = field(default_factory=list)
 
 
 def parse_base_url(base_url):
@@ -207,7 +213,8 @@ class SiteExporter:
         self.progress = progress or (lambda count: None)
         self.note = note or (lambda message: None)
         self.resources = {}  # (path, page) -> Resource
-        self.skipped = 0
+        self.linked_from = {}  # (path, page) -> the first page linking to it
+        self.broken_links = []  # what a static host would answer 404 to
         self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
         self.media_prefix = (
             "/" + settings.MEDIA_URL.lstrip("/")
@@ -271,6 +278,7 @@ class SiteExporter:
                     if found not in seen:
                         seen.add(found)
                         queue.append(found)
+                        self.linked_from[found] = self.address(*key)
             files = {}
             self.rewrite_links()
             for resource in self.resources.values():
@@ -287,6 +295,15 @@ class SiteExporter:
             files["index.html"] = self.root_page()
         return files
 
+    @staticmethod
+    def address(path, page):
+        return f"{path}?page={page}" if page else path
+
+    def dead_end(self, path, page, why):
+        referrer = self.linked_from.get((path, page), "the site's entry points")
+        self.broken_links.append(f"{self.address(path, page)} ({why}), on {referrer}")
+        self.note(f"Broken link: {self.broken_links[-1]}")
+
     def fetch(self, client, path, page):
         """Store the answer at (path, page); return the internal links in it."""
         if path.startswith(self.static_prefix):
@@ -295,17 +312,15 @@ class SiteExporter:
             return self.copy_file(path, self.media_prefix, self.media_file)
         if not self.is_rendered(path):
             return []
-        address = f"{path}?page={page}" if page else path
+        address = self.address(path, page)
         response = self.render(client, address)
         if response.status_code != 200:
-            self.skipped += 1
-            self.note(f"Skipped {address}: answered {response.status_code}.")
+            self.dead_end(path, page, f"answers {response.status_code}")
             return []
         content_type = response.get("Content-Type", "")
         file = file_for(path, page, content_type)
         if file is None:
-            self.skipped += 1
-            self.note(f"Skipped {address}: no file name for it.")
+            self.dead_end(path, page, "no file name for it")
             return []
         body = (
             b"".join(response.streaming_content)
@@ -360,8 +375,7 @@ class SiteExporter:
         file = file_for(path, None, "")
         body = read(name) if file and not path.endswith("/") else None
         if body is None:
-            self.skipped += 1
-            self.note(f"Skipped {path}: no such file.")
+            self.dead_end(path, None, "no such file")
             return []
         self.add(Resource(path, None, file, body))
         if name.endswith(".css"):
@@ -534,13 +548,40 @@ def remove_empty_folders(directory, folder):
         folder = folder.parent
 
 
-def export_site(directory, base_url, dry_run=False, progress=None, note=None):
-    """Export the public site into `directory`; returns a Summary."""
+class BrokenLinks(ExportError):
+    def __init__(self, links):
+        self.links = links
+        listed = "\n".join(f"  {link}" for link in links[:BROKEN_LINKS_LISTED])
+        more = len(links) - BROKEN_LINKS_LISTED
+        super().__init__(
+            f"{len(links)} internal links lead to no page or file of the site:\n"
+            f"{listed}\n" + (f"  … and {more} more\n" if more > 0 else "") + "Mend "
+            "them in the admin (a former address, a draft or archived page, a "
+            "file that is gone) and export again, or pass --allow-broken-links. "
+            "Nothing was written."
+        )
+
+
+def export_site(
+    directory,
+    base_url,
+    dry_run=False,
+    allow_broken_links=False,
+    progress=None,
+    note=None,
+):
+    """Export the public site into `directory`; returns a Summary.
+
+    A site whose pages link to addresses a static host could not answer is
+    refused (BrokenLinks), unless `allow_broken_links`.
+    """
     started = time.monotonic()
     previous = check_folder(directory)
     exporter = SiteExporter(base_url, progress=progress, note=note)
     files = exporter.export()
+    if exporter.broken_links and not allow_broken_links:
+        raise BrokenLinks(exporter.broken_links)
     summary = write_export(directory, files, previous, dry_run=dry_run, report=note)
-    summary.skipped = exporter.skipped
+    summary.broken_links = exporter.broken_links
     summary.seconds = time.monotonic() - started
     return summary

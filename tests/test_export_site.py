@@ -18,6 +18,7 @@ from programmes.static_export import MANIFEST
 from .factories import make_programme
 from .test_html_validity import VNU, checker_or_skip
 from .test_images import with_image
+from .test_static_files import collected, production_static  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,12 @@ def json_links(value):
     return [value] if isinstance(value, str) and value.startswith(BASE) else []
 
 
+def css_links(path):
+    """url(...) in a stylesheet, data: addresses aside."""
+    found = re.findall(r"url\(\s*['\"]?([^'\")]+)", path.read_text())
+    return [link for link in found if not link.startswith("data:")]
+
+
 def address_of(name):
     """The address a static host serves the exported file `name` at."""
     if name == "index.html" or name.endswith("/index.html"):
@@ -122,6 +129,8 @@ def broken_links(directory):
             links = json_links(json.loads(path.read_text()))
         elif name == "robots.txt":
             links = re.findall(r"^Sitemap: (\S+)", path.read_text(), re.MULTILINE)
+        elif name.endswith(".css"):
+            links = css_links(path)
         else:
             continue
         for link in links:
@@ -137,6 +146,18 @@ def broken_links(directory):
                 broken.append((name, link))
     assert checked > 1000  # the crawl above did read the links
     return broken
+
+
+def test_the_link_check_reads_stylesheets(out):
+    (out / "static").mkdir(parents=True)
+    (out / "static/site.css").write_text(
+        'a { background: url("gone.svg") } b { background: url(data:x) }'
+    )
+    (out / "index.html").write_text(
+        "".join(f'<a href="/index.html?{n}">.</a>' for n in range(1001))
+    )
+    from_stylesheet = [link for name, link in broken_links(out) if name.endswith("css")]
+    assert from_stylesheet == ["gone.svg"]
 
 
 # --- The whole site, every link resolving ---------------------------------------
@@ -175,6 +196,21 @@ def test_every_internal_link_resolves_to_an_exported_file(content, tmp_path, set
     # Nothing of the application's back office.
     assert not any(name.startswith(("admin/", "healthz", "readyz")) for name in files)
     assert re.search(r"Exported \d+ files to .* \(\d+ written, 0 unchanged", output)
+
+
+def test_with_hashed_static_files_every_link_resolves_too(
+    content,
+    out,
+    production_static,  # noqa: F811
+):
+    # As make export runs: collected files with hashed names, as in production.
+    export(out)
+
+    assert broken_links(out) == []
+    stylesheets = [name for name in files_of(out) if name.endswith(".css")]
+    assert any(
+        re.fullmatch(r"static/css/site\.[0-9a-f]{12}\.css", n) for n in stylesheets
+    )
 
 
 def test_pages_name_their_language_and_the_public_address(content, out):
@@ -296,6 +332,45 @@ def test_dry_run_changes_nothing(content, tmp_path):
 
 
 # --- Refusals -------------------------------------------------------------------
+
+
+def test_a_link_to_no_page_refuses_the_export_and_names_it(content, out):
+    aircop = Programme.objects.get(slug_fr="aircop")
+    aircop.description_fr += (
+        '<p>Voir <a href="/fr/programmes/ancien-programme/">l’ancien</a>.</p>'
+    )
+    aircop.save()
+
+    with pytest.raises(CommandError) as refusal:
+        export(out)
+
+    message = str(refusal.value)
+    assert "1 internal links lead to no page or file" in message
+    assert "/fr/programmes/ancien-programme/ (answers 404), on " in message
+    assert "/fr/programmes/aircop/" in message
+    assert "Nothing was written." in message
+    assert not out.exists()
+
+
+def test_broken_links_may_be_allowed_and_are_then_listed(content, out):
+    aircop = Programme.objects.get(slug_fr="aircop")
+    aircop.description_en += '<p><a href="/en/programmes/gone/">Gone</a>.</p>'
+    aircop.save()
+    errors = StringIO()
+
+    call_command(
+        "export_site",
+        str(out),
+        "--base-url",
+        BASE,
+        "--allow-broken-links",
+        stdout=StringIO(),
+        stderr=errors,
+    )
+
+    assert (out / "en/index.html").is_file()
+    assert "1 internal links lead to no page or file" in errors.getvalue()
+    assert "/en/programmes/gone/ (answers 404), on /en/programmes/" in errors.getvalue()
 
 
 def test_a_file_is_refused(content, tmp_path):

@@ -438,9 +438,9 @@ def test_another_process_making_a_new_version_makes_pages_fresh(client, settings
 def test_a_change_redis_missed_is_recorded_at_the_next_request(
     client,
     settings,
-    redis_url,
+    redis_url,  # noqa: F811
     monkeypatch,
-    caplog,  # noqa: F811
+    caplog,
 ):
     settings.CACHES = {
         "default": {

@@ -24,6 +24,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--allow-broken-links",
+            action="store_true",
+            help=(
+                "Write the export even when some internal links lead to no page "
+                "or file (they are listed); by default such an export is refused."
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Say what would be written and removed, and change nothing.",
@@ -44,6 +52,7 @@ class Command(BaseCommand):
                 directory,
                 base_url,
                 dry_run=dry_run,
+                allow_broken_links=options["allow_broken_links"],
                 progress=lambda count: say(f"Exported {count} pages and files…"),
                 note=self.stdout.write if verbosity >= 2 else None,
             )
@@ -57,8 +66,10 @@ class Command(BaseCommand):
                 f"in {summary.seconds:.1f} s."
             )
         )
-        if summary.skipped:
+        if summary.broken_links:
             self.stderr.write(
-                f"{summary.skipped} linked addresses had no page (use -v 2 to "
-                "list them)."
+                f"{len(summary.broken_links)} internal links lead to no page or file "
+                "(written anyway, --allow-broken-links):"
             )
+            for link in summary.broken_links:
+                self.stderr.write(f"  {link}")
