@@ -38,6 +38,16 @@ STATUS_CHIP = (
 )
 
 
+def field_labels(obj, field_names):
+    """The fields as the change form names them, in its order: "Slug, Note on
+    the key facts"."""
+    fields = sorted(
+        (obj._meta.get_field(name) for name in field_names),
+        key=lambda field: field.creation_counter,
+    )
+    return ", ".join(str(capfirst(field.verbose_name)) for field in fields)
+
+
 class TranslationStatusMixin:
     """A list column: each language missing, outdated or up to date (the fields
     in its title); on the change form, the fields to translate
@@ -56,7 +66,7 @@ class TranslationStatusMixin:
             (
                 (
                     status,
-                    ", ".join(fields) or Status(status).label,
+                    field_labels(obj, fields) or Status(status).label,
                     code.upper(),
                     STATUS_SYMBOLS[status],
                     Status(status).label,

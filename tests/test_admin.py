@@ -89,7 +89,8 @@ def test_list_shows_which_languages_are_complete(admin_client, content):
         reverse("admin:programmes_organisation_changelist") + "?q=AMERIPOL"
     ).content.decode()
 
-    assert "translation-status--missing" in page and 'title="name"' in page
+    # French, the admin's default language: the field as its form names it.
+    assert "translation-status--missing" in page and 'title="Nom"' in page
     assert "FR ✗" in page and "EN ✓" in page
 
 

@@ -606,6 +606,19 @@ def chips(response):
     return result
 
 
+def chip_titles(response):
+    """{record name: [chip tooltip]} of a changelist."""
+    tree = parse(response)
+    return {
+        "".join(row.find("./th").itertext()).strip(): [
+            chip.get("title")
+            for chip in row.findall(".//span[@class]")
+            if chip.get("class").startswith("translation-status ")
+        ]
+        for row in tree.findall(".//table[@id='result_list']/tbody/tr")
+    }
+
+
 def test_list_chips_show_missing_outdated_and_up_to_date(admin_client):
     outdated_programme(name_en="Outdated")
     make_programme(name_en="Missing", facts_note_fr="Une note.", facts_note_en="")
@@ -616,10 +629,12 @@ def test_list_chips_show_missing_outdated_and_up_to_date(admin_client):
     )
 
     text = response.content.decode()
-    assert 'title="summary">EN !<span class="visually-hidden"> outdated</span>' in text
+    # The tooltip names the fields as the change form does.
+    assert 'title="Summary">EN !<span class="visually-hidden"> outdated</span>' in text
     assert (
-        'title="facts_note">EN ✗<span class="visually-hidden"> missing</span>' in text
-    )
+        'title="Note on the key facts">EN ✗<span class="visually-hidden"> missing'
+        "</span>"
+    ) in text
     chip = "translation-status translation-status--"
     assert chips(response) == {
         "Outdated": [
@@ -647,6 +662,24 @@ def test_list_chips_in_french(admin_client):
     assert [text for _class, text in chips(response)["Périmé"]] == [
         "FR ✓ à jour",
         "EN ! à mettre à jour",
+    ]
+    assert chip_titles(response)["Périmé"] == ["à jour", "Résumé"]
+
+
+def test_list_chip_titles_name_each_missing_field(admin_client):
+    programme = make_programme(
+        name_fr="Deux manquants", facts_note_fr="Une note.", facts_note_en=""
+    )
+    # A later edit, as an import could: no slug nor note in English.
+    Programme.objects.filter(pk=programme.pk).update(slug_en=None)
+
+    response = admin_client.get(
+        reverse("admin:programmes_programme_changelist"), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert chip_titles(response)["Deux manquants"] == [
+        "à jour",
+        "Identifiant d’adresse (slug), Note sur les chiffres clés",
     ]
 
 
