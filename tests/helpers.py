@@ -1,5 +1,8 @@
 """Small helpers shared by test modules."""
 
+import os
+
+import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
@@ -10,3 +13,12 @@ def staff_member(group, username):
     user = User.objects.create_user(username, f"{username}@example.org", is_staff=True)
     user.groups.set(Group.objects.filter(name=group))
     return user
+
+
+def needs(tool_is_there, message):
+    """Skips the test without a tool it needs; in CI (which installs it), fails."""
+    if tool_is_there:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI installs it: see .ci/run)")
+    pytest.skip(message)

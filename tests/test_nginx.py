@@ -22,11 +22,16 @@ from django.utils import translation
 from bench import servers
 
 from .factories import make_programme
+from .helpers import needs
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None,
-    reason="nginx is not installed (Debian: apt-get install nginx-light)",
-)
+
+@pytest.fixture(autouse=True)
+def nginx_installed():
+    needs(
+        shutil.which("nginx") is not None,
+        "nginx is not installed (Debian: apt-get install nginx-light)",
+    )
+
 
 # The micro-cache's validity in deploy/nginx.conf (proxy_cache_valid).
 VALIDITY = 1.0

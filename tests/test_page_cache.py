@@ -23,9 +23,10 @@ from django_redis.exceptions import ConnectionInterrupted
 from interpol_drugs import page_cache
 from programmes.models import HomePage, Programme
 
-from .factories import make_programme, make_region
+from .factories import make_organisation, make_programme, make_region
 from .hostile import form_data
 from .test_cache import in_fresh_process, redis_url  # noqa: F401 (a fixture)
+from .test_queries import build_programmes, every_public_address
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,39 @@ def test_sitemap_robots_feeds_and_api_are_cached(client, path):
 
     assert cached
     assert second.content == first.content
+
+
+def test_every_public_address_is_answered_from_the_cache_the_second_time(client):
+    organisation = make_organisation()
+    region = make_region()
+    build_programmes(4, organisation, region)
+    programme = organisation.programmes.order_by("pk").first()
+    for language in LANGUAGES:
+        setattr(programme, f"slug_{language}", "a-former-slug")
+    programme.save()
+    for language in LANGUAGES:
+        setattr(programme, f"slug_{language}", f"programme-{language}-{programme.pk}")
+    programme.save()
+    archived = make_programme(status="archived")
+
+    not_cached = []
+    for language in LANGUAGES:
+        addresses = every_public_address(
+            language, programme, organisation, region, archived
+        )
+        for url, status in addresses.items():
+            headers = {"accept-language": language}
+            assert client.get(url, headers=headers).status_code == status, url
+            with CaptureQueriesContext(connection) as queries:
+                again = client.get(url, headers=headers)
+            if (
+                again.status_code != status
+                or len(queries)
+                or "public" not in (again.get("Cache-Control", ""))
+            ):
+                not_cached.append((language, url))
+
+    assert not_cached == []
 
 
 def test_each_language_and_query_string_has_its_own_copy(client):
