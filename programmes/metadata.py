@@ -2,7 +2,9 @@
 
 One place builds each page's title, description, Open Graph values and
 schema.org JSON-LD, in the active language; base.html and
-includes/social_meta.html only print them.
+includes/social_meta.html only print them. A description never quotes text
+shown as a fallback from another language (programmes/fallbacks.py): the page
+states its own language, so a sentence in the page's language replaces it.
 """
 
 import json
@@ -17,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from .fallbacks import fallback_fields
 from .models import Organisation, Programme, Region
 from .rich_text import plain_text
 
@@ -57,6 +60,9 @@ LIST_PAGES = {
     ),
 }
 
+# The home page's description when its summary is not in the page's language.
+SITE_DESCRIPTION = LIST_PAGES["programmes:programme_list"][1]
+
 # Characters that could end the <script> element or open an HTML comment,
 # escaped as JSON allows (the same as django.utils.html.json_script).
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -73,6 +79,11 @@ def json_ld_script(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(JSON_LD_ESCAPES)),
     )
+
+
+def own_text(obj, field_name):
+    """The field's text if it is in the page's language, "" for a fallback."""
+    return "" if fallback_fields(obj, [field_name]) else getattr(obj, field_name)
 
 
 @dataclass
@@ -138,21 +149,23 @@ def page_metadata(request, url, obj=None, home_page=None, country=None, filters=
 
     if isinstance(obj, Programme):
         page.title = obj.title
-        page.description = obj.summary
+        page.description = own_text(obj, "summary") or gettext(
+            "%(programme)s, one of INTERPOL’s programmes against drug trafficking."
+        ) % {"programme": obj.title}
         page.structured_data = [
-            programme_data(obj, url, absolute),
+            programme_data(obj, url, absolute, page.description),
             breadcrumbs("programmes:programme_list", obj.title),
         ]
     elif isinstance(obj, Organisation):
         page.title = str(obj)
-        description = plain_text(obj.description)
+        description = plain_text(own_text(obj, "description"))
         page.description = (
             Truncator(" ".join(description.split())).words(40, truncate=" …")
             if description
             else str(obj)
         )
         page.structured_data = [
-            organisation_data(obj, url),
+            organisation_data(obj, url, description),
             breadcrumbs("programmes:organisation_list", obj.short_name),
         ]
     elif isinstance(obj, Region):
@@ -186,7 +199,8 @@ def page_metadata(request, url, obj=None, home_page=None, country=None, filters=
         page.structured_data = [breadcrumbs(None, page.title)]
     elif view_name == "home":
         page.title = home_page.title if home_page else gettext("Programmes")
-        page.description = home_page.summary if home_page else ""
+        if home_page:
+            page.description = own_text(home_page, "summary") or str(SITE_DESCRIPTION)
         page.structured_data = [website_data(url, page.description)]
     return page
 
@@ -215,7 +229,9 @@ def organisation_reference(organisation, absolute):
     return data
 
 
-def organisation_data(organisation, url):
+def organisation_data(organisation, url, description):
+    """An organisation as a schema.org Organization; `description` is plain
+    text in the page's language, or empty."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -224,15 +240,16 @@ def organisation_data(organisation, url):
     }
     if organisation.acronym and organisation.acronym != organisation.name:
         data["alternateName"] = organisation.acronym
-    if organisation.description:
-        data["description"] = plain_text(organisation.description)
+    if description:
+        data["description"] = description
     if organisation.website:
         data["sameAs"] = organisation.website
     return data
 
 
-def programme_data(programme, url, absolute):
-    """A programme as a schema.org Project.
+def programme_data(programme, url, absolute, description):
+    """A programme as a schema.org Project, described by `description` (the
+    page's, in its language).
 
     Project ("an enterprise, typically collaborative, planned to achieve a
     particular aim") is a subtype of Organization, so it has the properties
@@ -247,7 +264,7 @@ def programme_data(programme, url, absolute):
         "@type": "Project",
         "name": programme.name,
         "url": url,
-        "description": programme.summary,
+        "description": description,
     }
     if programme.acronym and programme.acronym != programme.name:
         data["alternateName"] = programme.acronym

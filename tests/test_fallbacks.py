@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from interpol_drugs.page_cache import bump_content_version
+from programmes.metadata import SITE_DESCRIPTION
 from programmes.models import HomePage, Programme
 
 from .factories import add_participation, make_organisation, make_programme, make_region
@@ -316,6 +317,92 @@ def test_the_preview_of_a_french_only_draft_says_it_in_english(admin_client):
 
     tree = parse(admin_client.get(preview_url(draft, "fr")))
     assert notices(tree) == []
+
+
+# --- Descriptions for search engines and sharing --------------------------------
+
+
+def descriptions(tree):
+    """The page's meta description, og:description and JSON-LD descriptions."""
+    head = tree.find(".//head")
+    found = {
+        "meta": head.find("./meta[@name='description']").get("content"),
+        "og": head.find("./meta[@property='og:description']").get("content"),
+    }
+    for script in head.iterfind("./script[@type='application/ld+json']"):
+        data = json.loads(script.text)
+        if "description" in data:
+            found[data["@type"]] = data["description"]
+    return found
+
+
+PROGRAMME_DESCRIPTION = {
+    "fr": "Programme « Été », l’un des programmes d’INTERPOL contre le trafic "
+    "de drogues.",
+    "en": "Programme « Été », one of INTERPOL’s programmes against drug trafficking.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_summary_in_the_other_language_is_not_the_pages_description(client, language):
+    # The name is a proper noun, the same in both languages.
+    programme = make_programme(
+        name_fr="Programme « Été »",
+        name_en="Programme « Été »",
+        acronym="",
+        summary_fr="Résumé en français.",
+        summary_en="Summary in English.",
+    )
+    blank(programme, "summary", language)
+
+    found = descriptions(parse(client.get(path_in(language, programme))))
+
+    # Where the summary would be: a sentence in the page's language instead.
+    assert found == {
+        "meta": PROGRAMME_DESCRIPTION[language],
+        "og": PROGRAMME_DESCRIPTION[language],
+        "Project": PROGRAMME_DESCRIPTION[language],
+    }
+    # The page in the summary's own language still describes itself with it.
+    other = OTHER[language]
+    summary = getattr(programme, f"summary_{other}")
+    assert descriptions(parse(client.get(path_in(other, programme)))) == {
+        "meta": summary,
+        "og": summary,
+        "Project": summary,
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_organisation_description_in_the_other_language_is_left_out(
+    client, language
+):
+    organisation = make_organisation(
+        description_fr="Une description.", description_en="A description."
+    )
+    blank(organisation, "description", language)
+
+    found = descriptions(parse(client.get(path_in(language, organisation))))
+
+    # The name, as for an organisation without a description.
+    with translation.override(language):
+        name = str(organisation)
+    assert found == {"meta": name, "og": name}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_home_page_summary_in_the_other_language_gives_the_sites_description(
+    client, language
+):
+    home_page = make_home_page()
+    blank(home_page, "summary", language)
+
+    found = descriptions(parse(client.get(f"/{language}/")))
+
+    with translation.override(language):
+        expected = str(SITE_DESCRIPTION)
+    assert "INTERPOL" in expected
+    assert found == {"meta": expected, "og": expected, "WebSite": expected}
 
 
 # --- hreflang -------------------------------------------------------------------
