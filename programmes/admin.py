@@ -13,6 +13,7 @@ from .admin_roles import (
     TextOnlyUnlessPublisherInlineMixin,
     TextOnlyUnlessPublisherMixin,
 )
+from .exchange_admin import ExportForTranslationAdminMixin
 from .glossary_admin import GlossaryWarningsAdminMixin
 from .history import HistoryAdminMixin
 from .images import ImageAdminMixin
@@ -196,10 +197,12 @@ class ProgrammeAdmin(
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
+    ExportForTranslationAdminMixin,
     RichTextAdminMixin,
     TabbedTranslationAdmin,
 ):
     preview_view = views.ProgrammeDetailView
+    actions = [*PublishingAdminMixin.actions, "export_for_translation"]
     list_display = [
         "name",
         "acronym",
@@ -270,10 +273,12 @@ class OrganisationAdmin(
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
+    ExportForTranslationAdminMixin,
     RichTextAdminMixin,
     TabbedTranslationAdmin,
 ):
     preview_view = views.OrganisationDetailView
+    actions = [*PublishingAdminMixin.actions, "export_for_translation"]
     list_display = [
         "name",
         "acronym",
@@ -316,9 +321,11 @@ class RegionAdmin(
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
+    ExportForTranslationAdminMixin,
     TabbedTranslationAdmin,
 ):
     preview_view = views.RegionDetailView
+    actions = [*PublishingAdminMixin.actions, "export_for_translation"]
     list_display = [
         "name",
         "publication_status",

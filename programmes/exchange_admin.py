@@ -4,7 +4,9 @@ The admin site (accounts/admin_site.py) serves these views under its own
 address, for users with the exchange_translations permission:
 
 - translations/export/: choose a language, a format, all fields or only the
-  work to do, and a kind of record; the file downloads.
+  work to do, a kind of record and, if need be, some of its records; the file
+  downloads. The programme, organisation and region lists' action “Export for
+  translation” opens it with their selection (ExportForTranslationAdminMixin).
 - translations/import/: upload a translated file. Problems are listed and
   nothing changes; otherwise a preview of every change, with an Apply button.
   Between the two steps the file's bytes wait in the session (server side,
@@ -15,11 +17,13 @@ address, for users with the exchange_translations permission:
 """
 
 import base64
+import re
 import secrets
 import zlib
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
@@ -45,7 +49,7 @@ from .exchange import (
 )
 from .history import word_diff
 from .models import language_codes
-from .translation_status import TRACKED_MODELS
+from .translation_status import TRACKED_MODELS, translatable_objects
 
 PERMISSION = "programmes.exchange_translations"
 # The uploaded file waiting for "Apply", in the session.
@@ -53,6 +57,8 @@ SESSION_KEY = "translation_import"
 SIGNING_SALT = "programmes.exchange_admin.import"
 # How long a preview can wait for its "Apply".
 PENDING_SECONDS = 60 * 60
+# A record id: digits only, and few enough for a 64-bit database integer.
+RECORD_ID = re.compile(r"^\d{1,18}$")
 
 
 def language_choices():
@@ -89,6 +95,51 @@ class ExportForm(forms.Form):
     model = forms.ChoiceField(
         label=_("Kind of record"), choices=model_choices, required=False
     )
+    ids = forms.CharField(
+        label=_("Only the records"),
+        required=False,
+        help_text=_(
+            "Their ids, separated by commas (3,7,12), for one kind of record; "
+            "empty for all. The action “Export for translation” of a list fills "
+            "it in with the records selected there."
+        ),
+    )
+
+    def clean_ids(self):
+        parts = [part.strip() for part in self.cleaned_data["ids"].split(",")]
+        parts = [part for part in parts if part]
+        if not all(RECORD_ID.match(part) for part in parts):
+            raise forms.ValidationError(
+                gettext("Give record ids separated by commas, such as 3,7,12.")
+            )
+        return list(dict.fromkeys(int(part) for part in parts))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        ids = cleaned_data.get("ids")
+        if not ids:
+            return cleaned_data
+        model = models_by_name().get(cleaned_data.get("model"))
+        if model is None:
+            self.add_error(
+                "model", gettext("Choose the kind of record these ids belong to.")
+            )
+            return cleaned_data
+        found = set(
+            translatable_objects(model).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        unknown = [str(pk) for pk in ids if pk not in found]
+        if unknown:
+            self.add_error(
+                "ids",
+                ngettext(
+                    "No %(kind)s to translate has the id %(ids)s.",
+                    "No %(kind)s to translate has the ids %(ids)s.",
+                    len(unknown),
+                )
+                % {"kind": model._meta.verbose_name, "ids": ", ".join(unknown)},
+            )
+        return cleaned_data
 
 
 class ImportForm(forms.Form):
@@ -114,6 +165,10 @@ class ImportForm(forms.Form):
                 }
             )
         return upload
+
+
+def models_by_name():
+    return {model._meta.model_name: model for model in TRACKED_MODELS}
 
 
 def check_permission(request):
@@ -143,16 +198,25 @@ def export_file_name(target, file_format, only_outdated, model):
 
 def export_view(request, admin_site):
     check_permission(request)
-    form = ExportForm(request.GET if "target" in request.GET else None)
+    if "target" in request.GET:
+        form = ExportForm(request.GET)
+    else:
+        # From a list's "Export for translation": its kind and selection.
+        form = ExportForm(
+            initial={
+                "model": request.GET.get("model", ""),
+                "ids": request.GET.get("ids", ""),
+            }
+        )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        models_by_name = {model._meta.model_name: model for model in TRACKED_MODELS}
-        chosen = models_by_name.get(data["model"])
+        chosen = models_by_name().get(data["model"])
         export = export_translations(
             data["target"],
             data["file_format"],
             only_outdated=data["only_outdated"],
             models_=[chosen] if chosen else None,
+            ids=data["ids"] or None,
             base_url=request.build_absolute_uri("/"),
         )
         if export.units:
@@ -181,6 +245,32 @@ def export_view(request, admin_site):
     return TemplateResponse(
         request, "admin/programmes/translations/export_form.html", context
     )
+
+
+class ExportForTranslationAdminMixin:
+    """A list action sending the selected records to the export page.
+
+    The admin class adds "export_for_translation" to its `actions`.
+    """
+
+    def has_exchange_translations_permission(self, request):
+        return request.user.has_perm(PERMISSION)
+
+    @admin.action(
+        description=_("Export for translation"),
+        permissions=["exchange_translations"],
+    )
+    def export_for_translation(self, request, queryset):
+        query = urlencode(
+            {
+                "model": self.model._meta.model_name,
+                "ids": ",".join(
+                    str(pk)
+                    for pk in queryset.order_by("pk").values_list("pk", flat=True)
+                ),
+            }
+        )
+        return HttpResponseRedirect(f"{reverse('admin:translations_export')}?{query}")
 
 
 # --- Import ------------------------------------------------------------------------

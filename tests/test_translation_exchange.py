@@ -32,7 +32,12 @@ from programmes.translation_status import (
     states_by_key,
 )
 
-from .factories import add_participation, make_organisation, make_programme
+from .factories import (
+    add_participation,
+    make_organisation,
+    make_programme,
+    make_region,
+)
 from .hostile import nothing_changes
 
 pytestmark = pytest.mark.django_db
@@ -1155,6 +1160,131 @@ def test_nothing_to_export_says_so_instead_of_an_empty_file(client, programme):
     assert "Nothing to export: no field matches your choice." in (
         response.content.decode()
     )
+
+
+EXPORTABLE = {
+    "programme": make_programme,
+    "organisation": make_organisation,
+    "region": make_region,
+}
+
+
+@pytest.mark.parametrize("model", EXPORTABLE)
+def test_the_list_action_exports_the_selected_records(client, model):
+    staff(client, "translator", f"view_{model}", "exchange_translations")
+    chosen, other, also_chosen = (EXPORTABLE[model]() for _ in range(3))
+    changelist = reverse(f"admin:programmes_{model}_changelist")
+
+    response = client.post(
+        changelist,
+        {
+            "action": "export_for_translation",
+            "_selected_action": [chosen.pk, also_chosen.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse(EXPORT_URL)}?model={model}&ids={chosen.pk}%2C{also_chosen.pk}"
+    )
+    page = parse_html(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en"))
+    assert page.find(".//input[@name='ids']").get("value") == (
+        f"{chosen.pk},{also_chosen.pk}"
+    )
+    selected = page.find(".//select[@name='model']/option[@selected]")
+    assert selected.get("value") == model
+    # The page's form, sent as it stands with a language: those records only.
+    exported = client.get(
+        reverse(EXPORT_URL),
+        {
+            "target": "en",
+            "file_format": "xliff",
+            "model": model,
+            "ids": f"{chosen.pk},{also_chosen.pk}",
+        },
+    )
+    assert exported.status_code == 200
+    exported_records = {unit.split(".")[1] for unit in units(exported.content)}
+    assert exported_records == {str(chosen.pk), str(also_chosen.pk)}
+    assert str(other.pk) not in exported_records
+
+
+def test_the_list_action_is_offered_with_the_permission_only(client):
+    make_programme()
+    changelist = reverse("admin:programmes_programme_changelist")
+    staff(client, "editor", "view_programme")
+
+    action = ".//select[@name='action']/option[@value='export_for_translation']"
+    assert parse_html(client.get(changelist)).find(action) is None
+
+    staff(client, "translator", "view_programme", "exchange_translations")
+    offered = parse_html(client.get(changelist, HTTP_ACCEPT_LANGUAGE="fr"))
+    assert offered.find(action).text == "Exporter pour traduction"
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        (
+            {"model": "programme", "ids": "999999"},
+            "ids",
+            "No programme to translate has the id 999999.",
+        ),
+        (
+            {"model": "region", "ids": "999998, 999999"},
+            "ids",
+            "No region to translate has the ids 999998, 999999.",
+        ),
+        (
+            {"model": "programme", "ids": "3;7"},
+            "ids",
+            "Give record ids separated by commas, such as 3,7,12.",
+        ),
+        (
+            {"model": "programme", "ids": "99999999999999999999999"},
+            "ids",
+            "Give record ids separated by commas, such as 3,7,12.",
+        ),
+        (
+            {"model": "", "ids": "1"},
+            "model",
+            "Choose the kind of record these ids belong to.",
+        ),
+    ],
+)
+def test_the_export_refuses_ids_it_cannot_export(client, query, field, message):
+    exchanger(client)
+
+    with nothing_changes():
+        response = client.get(
+            reverse(EXPORT_URL),
+            {"target": "en", "file_format": "xliff", **query},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    assert response.context["form"].errors[field] == [message]
+
+
+def test_an_archived_record_is_not_exported_by_id(client):
+    exchanger(client)
+    archived = make_programme(status="archived")
+
+    response = client.get(
+        reverse(EXPORT_URL),
+        {
+            "target": "en",
+            "file_format": "xliff",
+            "model": "programme",
+            "ids": archived.pk,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.context["form"].errors["ids"] == [
+        f"No programme to translate has the id {archived.pk}."
+    ]
 
 
 def upload(client, data, name="translated.xlf", language="en"):
