@@ -40,10 +40,15 @@ Where each answer goes, relative to DIR:
   address, including the pages of archived programmes (the application says
   410).
 
-A link to an address the site does not answer with a page or file (a
-former address, which a static host cannot redirect; a draft; a file that is
-gone) would be a broken link on the static host: the export is then refused,
-listing each with the page it is on, unless --allow-broken-links.
+- Former addresses (programmes/redirects.py): a static host cannot answer
+  301, so each former address of a public page is a small page that sends
+  the visitor on (meta refresh, a link, the canonical address), whether a
+  page links to it or a visitor kept it.
+
+A link to an address the site does not answer with a page or file (a draft,
+an archived page, a file that is gone) would be a broken link on the static
+host: the export is then refused, listing each with the page it is on,
+unless --allow-broken-links.
 
 What needs the application: search (the search page is exported without
 results, and the form's query is ignored by a static host), the filters of
@@ -81,6 +86,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import translation
+
+from .models import SlugRedirect
 
 MANIFEST = ".export-manifest.json"
 # File name extension of an answer at a folder address, by Content-Type.
@@ -215,6 +222,7 @@ class SiteExporter:
         self.resources = {}  # (path, page) -> Resource
         self.linked_from = {}  # (path, page) -> the first page linking to it
         self.broken_links = []  # what a static host would answer 404 to
+        self.former_addresses = set()  # exported when still redirecting
         self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
         self.media_prefix = (
             "/" + settings.MEDIA_URL.lstrip("/")
@@ -248,7 +256,8 @@ class SiteExporter:
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 paths += [reverse("home"), reverse("programmes:feed")]
-        return [(path, None) for path in paths]
+        self.former_addresses = {(path, None) for path in former_addresses()}
+        return [(path, None) for path in paths] + sorted(self.former_addresses)
 
     def is_rendered(self, path):
         return (
@@ -300,6 +309,10 @@ class SiteExporter:
         return f"{path}?page={page}" if page else path
 
     def dead_end(self, path, page, why):
+        if (path, page) in self.former_addresses and (path, page) not in (
+            self.linked_from
+        ):
+            return  # the former address of a page no longer public: no page
         referrer = self.linked_from.get((path, page), "the site's entry points")
         self.broken_links.append(f"{self.address(path, page)} ({why}), on {referrer}")
         self.note(f"Broken link: {self.broken_links[-1]}")
@@ -314,6 +327,13 @@ class SiteExporter:
             return []
         address = self.address(path, page)
         response = self.render(client, address)
+        if response.status_code == 301 and (
+            target := self.target(response["Location"], address)
+        ):
+            file = file_for(path, page, "text/html")
+            body = self.moved_page(path, response["Location"])
+            self.add(Resource(path, page, file, body, "text/html", rewrite=True))
+            return [target]
         if response.status_code != 200:
             self.dead_end(path, page, f"answers {response.status_code}")
             return []
@@ -473,6 +493,30 @@ class SiteExporter:
                     "canonical": self.base + default["path"],
                 },
             ).encode()
+
+    def moved_page(self, path, location):
+        """The page at a former address, sending visitors to `location`."""
+        language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+        location = urljoin(path, location)
+        with translation.override(language):
+            return render_to_string(
+                "programmes/export_moved.html",
+                {"location": location, "canonical": self.base + location},
+            ).encode()
+
+
+def former_addresses():
+    """The former addresses of pages (SlugRedirect), in their language."""
+    addresses = []
+    for redirect in SlugRedirect.objects.select_related("content_type").order_by("pk"):
+        with translation.override(redirect.language):
+            addresses.append(
+                reverse(
+                    f"programmes:{redirect.content_type.model}_detail",
+                    kwargs={"slug": redirect.old_slug},
+                )
+            )
+    return addresses
 
 
 def srcset_urls(value):

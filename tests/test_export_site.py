@@ -334,6 +334,34 @@ def test_dry_run_changes_nothing(content, tmp_path):
 # --- Refusals -------------------------------------------------------------------
 
 
+def test_former_addresses_are_pages_that_send_visitors_on(content, out):
+    aircop = Programme.objects.get(slug_fr="aircop")
+    aircop.slug_fr = "aircop-aeroports"
+    aircop.description_en += '<p>Also <a href="/fr/programmes/aircop/">here</a>.</p>'
+    aircop.save()
+    archived = make_programme(slug_fr="ancien-nom")
+    archived.slug_fr = "nouveau-nom"
+    archived.status = "archived"
+    archived.save()
+
+    export(out)
+
+    moved = (out / "fr/programmes/aircop/index.html").read_text()
+    assert '<html lang="fr">' in moved
+    assert (
+        '<meta http-equiv="refresh" content="0; url=/fr/programmes/aircop-aeroports/">'
+        in moved
+    )
+    assert (
+        f'<link rel="canonical" href="{BASE}/fr/programmes/aircop-aeroports/">' in moved
+    )
+    assert "Cette page a changé d’adresse" in moved
+    assert (out / "fr/programmes/aircop-aeroports/index.html").is_file()
+    # The former address of a page no longer public is simply not there.
+    assert not (out / "fr/programmes/ancien-nom").exists()
+    assert broken_links(out) == []
+
+
 def test_a_link_to_no_page_refuses_the_export_and_names_it(content, out):
     aircop = Programme.objects.get(slug_fr="aircop")
     aircop.description_fr += (
@@ -425,10 +453,16 @@ def test_a_manifest_naming_files_outside_the_folder_removes_nothing_there(
 
 def test_the_pages_only_the_export_writes_are_valid_html(content, out):
     checker_or_skip()
+    aircop = Programme.objects.get(slug_en="aircop")
+    aircop.slug_en = "aircop-airports"
+    aircop.save()
     export(out)
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--format", "json", "--errors-only"]
-        + [str(out / name) for name in ("index.html", "404.html")],
+        + [
+            str(out / name)
+            for name in ("index.html", "404.html", "en/programmes/aircop/index.html")
+        ],
         capture_output=True,
         text=True,
         timeout=120,
