@@ -23,10 +23,10 @@ from django_redis.exceptions import ConnectionInterrupted
 from interpol_drugs import page_cache
 from programmes.models import HomePage, Programme
 
-from .factories import make_organisation, make_programme, make_region
+from .factories import make_programme, make_region
 from .hostile import form_data
 from .test_cache import in_fresh_process, redis_url  # noqa: F401 (a fixture)
-from .test_queries import build_programmes, every_public_address
+from .test_queries import every_kind_of_page
 
 pytestmark = pytest.mark.django_db
 
@@ -82,24 +82,11 @@ def test_sitemap_robots_feeds_and_api_are_cached(client, path):
 
 
 def test_every_public_address_is_answered_from_the_cache_the_second_time(client):
-    organisation = make_organisation()
-    region = make_region()
-    build_programmes(4, organisation, region)
-    programme = organisation.programmes.order_by("pk").first()
-    for language in LANGUAGES:
-        setattr(programme, f"slug_{language}", "a-former-slug")
-    programme.save()
-    for language in LANGUAGES:
-        setattr(programme, f"slug_{language}", f"programme-{language}-{programme.pk}")
-    programme.save()
-    archived = make_programme(status="archived")
+    addresses, _related = every_kind_of_page(4)
 
     not_cached = []
-    for language in LANGUAGES:
-        addresses = every_public_address(
-            language, programme, organisation, region, archived
-        )
-        for url, status in addresses.items():
+    for language, statuses in addresses.items():
+        for url, status in statuses.items():
             headers = {"accept-language": language}
             assert client.get(url, headers=headers).status_code == status, url
             with CaptureQueriesContext(connection) as queries:

@@ -150,12 +150,14 @@ def answers(client, addresses):
     }
 
 
-def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client):
+def every_kind_of_page(count):
+    """({language: {address: status}}, (organisation, region)) of a site with
+    `count` programmes, one with a former slug (SlugRedirect), and an archived
+    one."""
     organisation = make_organisation()
     region = make_region()
-    build_programmes(4, organisation, region)
+    build_programmes(count, organisation, region)
     programme = organisation.programmes.order_by("pk").first()
-    # A former slug of the programme's (SlugRedirect), and an archived page.
     for language in LANGUAGES:
         setattr(programme, f"slug_{language}", "a-former-slug")
     programme.save()
@@ -163,12 +165,16 @@ def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client)
         setattr(programme, f"slug_{language}", f"programme-{language}-{programme.pk}")
     programme.save()
     archived = make_programme(status="archived")
-    addresses = {
+    return {
         language: every_public_address(
             language, programme, organisation, region, archived
         )
         for language in LANGUAGES
-    }
+    }, (organisation, region)
+
+
+def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client):
+    addresses, (organisation, region) = every_kind_of_page(4)
 
     with_4 = answers(client, addresses)
     build_programmes(196, organisation, region)
