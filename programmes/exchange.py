@@ -28,6 +28,9 @@ its revision (django-simple-history) names the importing user and the file,
 and the translation states follow (a translation catching up is up to date).
 An outdated translation sent back unchanged but marked done by the tool
 (XLIFF state translated or final, PO without fuzzy) is marked as checked.
+A unit the tool still marks as not final (PO fuzzy; XLIFF 1.2 new or needs-…;
+XLIFF 2.0 initial) is the translator's draft: it is left out, with a warning
+when its text differs from the site's, and the rest of the file imports.
 Applying a preview (the admin's import) also refuses the file when one of the
 translations the preview showed as current has changed on the site since
 (targets_fingerprint).
@@ -98,6 +101,19 @@ XLIFF_20 = "urn:oasis:names:tc:xliff:document:2.0"
 
 # States a translator's tool writes when a unit is done (XLIFF 1.2 and 2.0).
 DONE_STATES = {"translated", "signed-off", "final", "reviewed"}
+# States saying a translation is not final yet: XLIFF 1.2's new and needs-…
+# (what the export writes for work to do), XLIFF 2.0's initial. Without a
+# state, a unit is neither done nor a draft: its text is imported.
+XLIFF_1_DRAFT_STATES = {
+    "new",
+    "needs-translation",
+    "needs-review-translation",
+    "needs-adaptation",
+    "needs-l10n",
+    "needs-review-adaptation",
+    "needs-review-l10n",
+}
+XLIFF_2_DRAFT_STATES = {"initial"}
 
 # Placeholders a text may hold, which a translation must keep: %(name)s, %s,
 # {name}. None is expected in content, but a translation must not add or drop one.
@@ -393,6 +409,8 @@ class FileUnit:
     target: str
     # The translator's tool marks the unit as done (not "needs review").
     done: bool
+    # The tool marks it as not final (fuzzy, needs review): not imported.
+    draft: bool = False
 
 
 @dataclass
@@ -495,6 +513,7 @@ def read_xliff1(data, root):
                 source=unit.source or "",
                 target=unit.target or "",
                 done=state in DONE_STATES or (state is None and unit.isapproved()),
+                draft=state in XLIFF_1_DRAFT_STATES,
             )
         )
     return exchange
@@ -521,13 +540,14 @@ def read_xliff2(data, root):
     for segment in store.units:
         units.setdefault(segment.getunitelement(), None)
     for unit_element in units:
-        sources, targets, done = [], [], True
+        sources, targets, done, draft = [], [], True, False
         for child in unit_element:
             if child in segments:
                 segment = segments[child]
                 sources.append(segment.source or "")
                 targets.append(segment.target or "")
                 done = done and child.get("state") in DONE_STATES
+                draft = draft or child.get("state") in XLIFF_2_DRAFT_STATES
             elif etree.QName(child).localname == "ignorable":
                 text = element_text(child, store.namespaced("source")) or ""
                 sources.append(text)
@@ -539,6 +559,7 @@ def read_xliff2(data, root):
                 source="".join(sources),
                 target="".join(targets),
                 done=done,
+                draft=draft,
             )
         )
     return exchange
@@ -576,6 +597,7 @@ def read_po(data):
                 source=unit.source or "",
                 target=unit.target or "",
                 done=not unit.isfuzzy(),
+                draft=unit.isfuzzy(),
             )
         )
     return exchange
@@ -637,6 +659,9 @@ class ImportReport:
     # Outdated translations sent back unchanged and marked done by the tool.
     checked: list = field(default_factory=list)
     unchanged: int = 0
+    # Drafts (units the file marks as not final) whose text differs from the
+    # site's: left out, each with a warning.
+    drafts: int = 0
     # Every unit that passed the checks, as a Change from the site's current
     # translation (old), by unit id: what a preview showed as "now".
     current_targets: dict = field(default_factory=dict)
@@ -705,6 +730,15 @@ def removed_markup(text):
 def tag_counts(text):
     return Counter(
         value for kind, value, _attrs in markup_events(text) if kind == "tag"
+    )
+
+
+def link_targets(text):
+    """The addresses the links of `text` point to, as many times as linked."""
+    return Counter(
+        dict(attributes).get("href") or ""
+        for kind, value, attributes in markup_events(text)
+        if kind == "tag" and value == "a"
     )
 
 
@@ -885,6 +919,24 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
         errors.append(Problem(message, unit.id, where))
 
     values = texts(obj, field_name)
+    if unit.draft:
+        # Not checked either: the translator has not finished it.
+        if normalise_newlines(unit.target) == normalise_newlines(values[target]):
+            report.unchanged += 1
+        else:
+            report.drafts += 1
+            report.warnings.append(
+                Problem(
+                    gettext(
+                        "Not applied: the file marks this translation as needing "
+                        "review (fuzzy or not final). Mark it as translated in your "
+                        "tool, then import the file again."
+                    ),
+                    unit.id,
+                    where,
+                )
+            )
+        return
     if not same_source(unit.source, values[source]):
         refuse(
             gettext(
@@ -918,6 +970,19 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
                     % {
                         "source": show_counts(expected, lambda tag: f"<{tag}>"),
                         "translation": show_counts(found, lambda tag: f"<{tag}>"),
+                    }
+                )
+            expected, found = link_targets(unit.source), link_targets(new)
+            if expected != found:
+                refuse(
+                    gettext(
+                        "The links differ from the source's: %(source)s in the "
+                        "source, %(translation)s in the translation. Keep the "
+                        "source's addresses."
+                    )
+                    % {
+                        "source": show_counts(expected, lambda href: f"“{href}”"),
+                        "translation": show_counts(found, lambda href: f"“{href}”"),
                     }
                 )
     elif has_markup(new):

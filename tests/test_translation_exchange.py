@@ -596,6 +596,97 @@ def test_an_outdated_unit_left_for_review_stays_outdated(programme, user, tmp_pa
     assert status_of(programme, "summary", "en") == Status.OUTDATED
 
 
+def left_for_review(data, file_format, state, **targets):
+    """The file with `targets` by unit id typed in but marked as `state`.
+
+    `state` is XLIFF 1.2's target state (None: no state, approved="no"); XLIFF
+    2.0 units become "initial" and PO ones fuzzy, whatever `state` says.
+    """
+    store = store_of(data, file_format)
+    for unit in store.units:
+        uid = id_of(unit, file_format)
+        if uid not in targets:
+            continue
+        unit.target = targets[uid]
+        if file_format == "xliff":
+            target_element = unit.getlanguageNode(lang=None, index=1)
+            target_element.attrib.pop("state", None)
+            if state is None:
+                unit.xmlelement.set("approved", "no")
+            else:
+                target_element.set("state", state)
+        else:
+            unit.markfuzzy(True)
+    return bytes(store)
+
+
+DRAFT_WARNING = "Not applied: the file marks this translation as needing review"
+
+LEFT_FOR_REVIEW = [
+    ("xliff", "needs-review-translation"),
+    ("xliff", "needs-translation"),
+    ("xliff", "new"),
+    ("xliff2", "initial"),
+    ("po", "fuzzy"),
+]
+
+
+@pytest.mark.parametrize(("file_format", "state"), LEFT_FOR_REVIEW)
+def test_a_unit_left_for_review_in_the_tool_is_not_applied(
+    file_format, state, programme, user, tmp_path
+):
+    data = translate_programme(programme, file_format, name="A finished name")
+    summary = unit_id(programme, "summary")
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(
+        left_for_review(data, file_format, state, **{summary: "A first draft."})
+    )
+
+    out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "A short summary."
+    assert programme.name_en == "A finished name"  # the rest of the file imports
+    assert f"Warning: {summary} (Programme" in err
+    assert DRAFT_WARNING in err
+    assert out.splitlines()[-1] == (
+        f"Imported 1 change to 1 record from x.{file_format} (2 unchanged, 0 "
+        "marked as checked, 1 not applied, marked as needing review)."
+    )
+
+
+def test_a_unit_without_a_state_is_applied_even_if_not_approved(
+    programme, user, tmp_path
+):
+    summary = unit_id(programme, "summary")
+    path = tmp_path / "x.xlf"
+    path.write_bytes(
+        left_for_review(export_of(programme), "xliff", None, **{summary: "Typed."})
+    )
+
+    _out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == "Typed."
+    assert err == ""
+
+
+def test_a_draft_is_not_checked_either(programme, user, tmp_path):
+    # Unfinished, so not refused for what it holds: the translator may be
+    # halfway through.
+    summary = unit_id(programme, "summary")
+    path = tmp_path / "x.po"
+    path.write_bytes(
+        left_for_review(export_of(programme, "po"), "po", "fuzzy", **{summary: ""})
+    )
+
+    with nothing_changes():
+        out, err = run_import(path, "--user=ana")
+
+    assert DRAFT_WARNING in err
+    assert "Imported 0 changes" in out.splitlines()[-1]
+
+
 def test_dry_run_shows_the_changes_and_changes_nothing(programme, tmp_path):
     path = tmp_path / "x.xlf"
     path.write_bytes(
@@ -850,6 +941,23 @@ def with_id(old_field, new_id):
     return change
 
 
+LINKED_FR = '<p>Voir <a href="https://www.unodc.org/">l’ONUDC</a>.</p>'
+
+
+def with_link(address, also=None):
+    """The programme's French description linking to the UNODC; its English
+    translation linking to `address` (and to `also`)."""
+
+    def change(programme):
+        programme.description_fr = LINKED_FR
+        programme.save()
+        extra = f' and <a href="{also}">more</a>' if also else ""
+        description = f'<p>See <a href="{address}">the UNODC</a>{extra}.</p>'
+        return translate_programme(programme, description=description)
+
+    return change
+
+
 BAD_FILES = {
     "malformed XML": (
         lambda programme: good(programme)[:-40],
@@ -956,6 +1064,16 @@ BAD_FILES = {
         with_target("description", "<p>A <strong>new</strong> one.<!-- hidden --></p>"),
         "markup the site does not allow: <!-- -->",
     ),
+    "a link sent elsewhere": (
+        with_link("https://attacker.example/"),
+        "The links differ from the source's: “https://www.unodc.org/” in the "
+        "source, “https://attacker.example/” in the translation",
+    ),
+    "a link dropped for another": (
+        with_link("https://www.unodc.org/", also="/en/programmes/"),
+        "The links differ from the source's: “https://www.unodc.org/” in the "
+        "source, “/en/programmes/”, “https://www.unodc.org/” in the translation",
+    ),
     "HTML in plain text": (
         with_target("summary", "A <b>bold</b> summary."),
         "This field is plain text: remove the HTML tags",
@@ -982,6 +1100,24 @@ def test_a_bad_file_is_refused_with_a_message_and_changes_nothing(
     assert message in output
     assert "Refused bad.file" in output
     assert "nothing changed" in output
+
+
+def test_a_link_keeps_its_address_while_its_words_are_translated(
+    programme, user, tmp_path
+):
+    programme.description_fr = LINKED_FR
+    programme.save()
+    path = tmp_path / "x.xlf"
+    translation_of_links = (
+        '<p>See <a title="Its site" href="https://www.unodc.org/">the UNODC</a>.</p>'
+    )
+    path.write_bytes(translate_programme(programme, description=translation_of_links))
+
+    run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert 'href="https://www.unodc.org/"' in programme.description_en
+    assert "the UNODC" in programme.description_en
 
 
 def test_the_external_entity_is_never_resolved(programme, user, tmp_path):
@@ -1523,6 +1659,24 @@ def test_a_file_already_on_the_site_offers_nothing_to_apply(client, programme):
         "Nothing to import: every translation in the file is already on the site."
         in content
     )
+    assert 'name="token"' not in content
+
+
+def test_a_file_holding_only_drafts_says_why_nothing_is_imported(client, programme):
+    exchanger(client)
+    data = left_for_review(
+        export_of(programme),
+        "xliff",
+        "needs-review-translation",
+        **{unit_id(programme, "summary"): "A first draft."},
+    )
+
+    with nothing_changes():
+        response = upload(client, data)
+
+    content = html.unescape(response.content.decode())
+    assert DRAFT_WARNING in content
+    assert "marked as needing review in the file (see the warnings)" in content
     assert 'name="token"' not in content
 
 

@@ -69,8 +69,12 @@ def test_a_french_edit_reaches_the_english_page_through_an_xliff_file(
     assert [unit.get("id") for unit in units] == [f"programme.{programme.pk}.summary"]
     assert units[0].findtext(f"{{{XLIFF}}}source") == NEW_FRENCH
 
-    # 4. The translator's tool fills the target; the file imports.
-    units[0].find(f"{{{XLIFF}}}target").text = NEW_ENGLISH
+    # 4. The translator's tool fills the target and, once the translator
+    # confirms it, marks it translated (a unit left "needs review" is not
+    # imported); the file imports.
+    target = units[0].find(f"{{{XLIFF}}}target")
+    target.text = NEW_ENGLISH
+    target.set("state", "translated")
     translated = tmp_path / "aircop-en-translated.xlf"
     tree.write(str(translated), xml_declaration=True, encoding="utf-8")
     call_command("import_translations", str(translated), user="tina", verbosity=0)

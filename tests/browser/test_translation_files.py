@@ -48,6 +48,8 @@ def test_export_translate_import_and_apply(
     (unit,) = store.units
     assert unit.xmlelement.get("id") == f"programme.{programme.pk}.summary"
     unit.target = ""
+    # Confirmed in the tool: a unit still marked for review is not imported.
+    unit.set_state_n(unit.S_TRANSLATED)
     untranslated = tmp_path / "untranslated.xlf"
     untranslated.write_bytes(bytes(store))
     unit.target = programme.summary_en + " A sentence added in English."
@@ -73,7 +75,7 @@ def test_export_translate_import_and_apply(
     page.get_by_role("button", name="Apply these changes").click()
 
     expect(page.locator(".messagelist .success")).to_contain_text(
-        "Imported mayag-en.xlf: 1 translations changed in 1 records"
+        "Imported mayag-en.xlf: 1 translation changed in 1 record"
     )
     programme.refresh_from_db()
     assert programme.summary_en.endswith(" A sentence added in English.")

@@ -101,10 +101,16 @@ class Command(BaseCommand):
             )
         for problem in report.warnings:
             self.stderr.write(f"Warning: {problem}")
+        details = [
+            f"{report.unchanged} unchanged",
+            f"{len(report.checked)} marked as checked",
+        ]
+        if report.drafts:
+            details.append(f"{report.drafts} not applied, marked as needing review")
         counts = (
             f"{plural(len(report.changes), 'change')} to "
             f"{plural(report.records, 'record')} from {path.name} "
-            f"({report.unchanged} unchanged, {len(report.checked)} marked as checked)"
+            f"({', '.join(details)})"
         )
         if dry_run:
             self.stdout.write(f"Would import {counts}; nothing changed (--dry-run).")
