@@ -187,22 +187,31 @@ class SourceInline(
     fields = ["title", "url", "language", "checked_on", "display_order"]
 
 
-@admin.register(Programme)
-class ProgrammeAdmin(
+class PublicPageAdmin(
     HistoryAdminMixin,
     GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,
-    ImageAdminMixin,
     FormerAddressesAdminMixin,
     PublishingAdminMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
     ExportForTranslationAdminMixin,
-    RichTextAdminMixin,
     TabbedTranslationAdmin,
 ):
-    preview_view = views.ProgrammeDetailView
+    """The admin of a kind of public page (programmes, organisations, regions).
+
+    Revisions and restore, glossary warnings, translators' text-only forms,
+    former addresses, publishing and previews (subclasses name their
+    `preview_view`), translation status chips and files, language tabs.
+    """
+
     actions = [*PublishingAdminMixin.actions, "export_for_translation"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
+    preview_view = views.ProgrammeDetailView
     list_display = [
         "name",
         "acronym",
@@ -216,7 +225,6 @@ class ProgrammeAdmin(
         *(f"name_{code}" for code, _name in settings.LANGUAGES),
         *(f"summary_{code}" for code, _name in settings.LANGUAGES),
     ]
-    prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ["beneficiary_regions"]
     inlines = [ParticipationInline, SourceInline]
 
@@ -264,21 +272,8 @@ class ProgrammeAdmin(
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(
-    HistoryAdminMixin,
-    GlossaryWarningsAdminMixin,
-    TextOnlyUnlessPublisherMixin,
-    ImageAdminMixin,
-    FormerAddressesAdminMixin,
-    PublishingAdminMixin,
-    NulSafeLookupsMixin,
-    TranslationStatusMixin,
-    ExportForTranslationAdminMixin,
-    RichTextAdminMixin,
-    TabbedTranslationAdmin,
-):
+class OrganisationAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
     preview_view = views.OrganisationDetailView
-    actions = [*PublishingAdminMixin.actions, "export_for_translation"]
     list_display = [
         "name",
         "acronym",
@@ -291,7 +286,6 @@ class OrganisationAdmin(
         *(f"name_{code}" for code, _name in settings.LANGUAGES),
         *(f"acronym_{code}" for code, _name in settings.LANGUAGES),
     ]
-    prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
         (
             None,
@@ -313,19 +307,8 @@ class OrganisationAdmin(
 
 
 @admin.register(Region)
-class RegionAdmin(
-    HistoryAdminMixin,
-    GlossaryWarningsAdminMixin,
-    TextOnlyUnlessPublisherMixin,
-    FormerAddressesAdminMixin,
-    PublishingAdminMixin,
-    NulSafeLookupsMixin,
-    TranslationStatusMixin,
-    ExportForTranslationAdminMixin,
-    TabbedTranslationAdmin,
-):
+class RegionAdmin(PublicPageAdmin):
     preview_view = views.RegionDetailView
-    actions = [*PublishingAdminMixin.actions, "export_for_translation"]
     list_display = [
         "name",
         "publication_status",
@@ -334,7 +317,6 @@ class RegionAdmin(
     ]
     list_filter = ["status"]
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
         (None, {"fields": ["name", "slug", "former_addresses", "countries"]}),
         (
