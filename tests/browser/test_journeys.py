@@ -139,7 +139,7 @@ def test_translator_finds_a_missing_english_text_and_fills_it(
     missing = page.locator("tr", has=page.locator(".translation-status--missing"))
     expect(missing).to_have_count(1)
     expect(missing.locator(".translation-status--missing")).to_have_attribute(
-        "title", "summary"
+        "title", "Summary"
     )
     missing.get_by_role("link").first.click()
     show_language_tabs(page, "en")
