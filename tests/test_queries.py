@@ -158,11 +158,13 @@ def every_kind_of_page(count):
     region = make_region()
     build_programmes(count, organisation, region)
     programme = organisation.programmes.order_by("pk").first()
+    # Renamed, then given its slugs back: "a-former-slug" stays a redirect.
+    slugs = {language: getattr(programme, f"slug_{language}") for language in LANGUAGES}
     for language in LANGUAGES:
         setattr(programme, f"slug_{language}", "a-former-slug")
     programme.save()
-    for language in LANGUAGES:
-        setattr(programme, f"slug_{language}", f"programme-{language}-{programme.pk}")
+    for language, slug in slugs.items():
+        setattr(programme, f"slug_{language}", slug)
     programme.save()
     archived = make_programme(status="archived")
     return {
