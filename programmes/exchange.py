@@ -960,31 +960,35 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
             )
         else:
             new = clean_for_storage(new)
-            expected, found = tag_counts(unit.source), tag_counts(new)
-            if expected != found:
-                refuse(
+            # Tags, then link addresses: each must be the source's.
+            for count, shown, message in (
+                (
+                    tag_counts,
+                    lambda tag: f"<{tag}>",
                     gettext(
                         "The markup differs from the source's: %(source)s in the "
                         "source, %(translation)s in the translation."
-                    )
-                    % {
-                        "source": show_counts(expected, lambda tag: f"<{tag}>"),
-                        "translation": show_counts(found, lambda tag: f"<{tag}>"),
-                    }
-                )
-            expected, found = link_targets(unit.source), link_targets(new)
-            if expected != found:
-                refuse(
+                    ),
+                ),
+                (
+                    link_targets,
+                    lambda href: f"“{href}”",
                     gettext(
                         "The links differ from the source's: %(source)s in the "
                         "source, %(translation)s in the translation. Keep the "
                         "source's addresses."
+                    ),
+                ),
+            ):
+                expected, found = count(unit.source), count(new)
+                if expected != found:
+                    refuse(
+                        message
+                        % {
+                            "source": show_counts(expected, shown),
+                            "translation": show_counts(found, shown),
+                        }
                     )
-                    % {
-                        "source": show_counts(expected, lambda href: f"“{href}”"),
-                        "translation": show_counts(found, lambda href: f"“{href}”"),
-                    }
-                )
     elif has_markup(new):
         refuse(gettext("This field is plain text: remove the HTML tags."))
     max_length = model._meta.get_field(field_name).max_length

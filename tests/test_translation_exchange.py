@@ -1552,6 +1552,15 @@ def test_the_export_page_speaks_french(client):
     assert "Télécharger le fichier" in response.content.decode()
 
 
+def apply_preview(client, preview, language):
+    """Posts the preview's Apply button, in `language`."""
+    return client.post(
+        reverse(APPLY_URL),
+        {"token": apply_token(preview)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
 def test_apply_checks_the_file_again(client, programme):
     exchanger(client)
     preview = upload(client, translate_programme(programme, summary="New."))
@@ -1559,11 +1568,7 @@ def test_apply_checks_the_file_again(client, programme):
     programme.save()
 
     with nothing_changes():
-        response = client.post(
-            reverse(APPLY_URL),
-            {"token": apply_token(preview)},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+        response = apply_preview(client, preview, "en")
 
     assert response.status_code == 400
     assert "The source text has changed since the export" in response.content.decode()
@@ -1586,11 +1591,7 @@ def test_apply_refuses_a_translation_edited_since_the_preview(
     programme.save()
 
     with nothing_changes():
-        response = client.post(
-            reverse(APPLY_URL),
-            {"token": apply_token(preview)},
-            HTTP_ACCEPT_LANGUAGE=language,
-        )
+        response = apply_preview(client, preview, language)
 
     assert response.status_code == 400
     content = html.unescape(response.content.decode())
@@ -1610,11 +1611,7 @@ def test_apply_refuses_a_unit_the_preview_showed_unchanged_if_edited_since(
     programme.save()
 
     with nothing_changes():
-        response = client.post(
-            reverse(APPLY_URL),
-            {"token": apply_token(preview)},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+        response = apply_preview(client, preview, "en")
 
     assert response.status_code == 400
     assert f"<code>{unit_id(programme, 'name')}</code>" in response.content.decode()
