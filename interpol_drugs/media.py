@@ -16,7 +16,7 @@ from django.views.static import serve
 def uploaded_file(request, path):
     # serve() refuses paths leaving MEDIA_ROOT and answers 404 for folders.
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    # Every upload and rendition gets a new name (programmes/images.py): a
+    # Every upload and rendition gets a new name (programmes/editing/images/): a
     # file at an address never changes, so browsers may keep it for a year.
     patch_cache_control(response, public=True, max_age=31_536_000, immutable=True)
     return response

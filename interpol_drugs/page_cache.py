@@ -35,34 +35,33 @@ may keep them briefly (DJANGO_PAGE_CACHE_SECONDS).
 
 import functools
 import hashlib
-import logging
-import math
 import os
-import secrets
 import time
-import uuid
+from importlib import import_module
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.core.signals import setting_changed
-from django.db import DatabaseError, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
-logger = logging.getLogger(__name__)
+from programmes.content.version import (
+    bump_content_version,
+    cache_is_shared,
+    last_modified,
+    pending_file,
+    read_version,
+    token_due,
+)
 
 # How long the server keeps a page. Freshness never depends on it (the version
 # does); it only lets pages nobody asks for leave the cache.
 SERVER_TIMEOUT = 60 * 60
 CACHEABLE_STATUSES = {200, 301, 404, 410}
-VERSION_KEY = "page-cache:version"
 # Unprefixed public addresses; everything under a language prefix is public too.
 PUBLIC_PATHS = ("/sitemap.xml", "/robots.txt")
 PUBLIC_PREFIXES = ("/api/v1/",)
@@ -70,161 +69,21 @@ PUBLIC_PREFIXES = ("/api/v1/",)
 REFUSING_DIRECTIVES = {"no-store", "private", "no-cache"}
 
 
-# --- The content version ---------------------------------------------------------
-
-
-def new_token():
-    """A new content version, "began-random-due".
-
-    When it began (for Last-Modified), something no other process picks, and
-    when the next scheduled publication falls due (0: none), so that every
-    process knows when the version ends without asking the database.
-    """
-    return f"{time.time():.6f}-{secrets.token_hex(6)}-{next_publication():.6f}"
-
-
-def token_time(token):
-    return float(token.split("-")[0])
-
-
-def token_due(token):
-    parts = token.split("-")
-    return float(parts[2]) if len(parts) == 3 else 0
-
-
-def version_file():
-    return Path(
-        getattr(settings, "PAGE_CACHE_VERSION_FILE", None)
-        or Path(settings.DATA_DIR) / "page-cache-version"
-    )
-
-
-def pending_file():
-    """Says that a new version could not reach the shared cache (Redis was down)."""
-    return version_file().with_suffix(".pending")
-
-
-def last_modified(token):
-    """The Last-Modified of the version's pages, or None.
-
-    The first whole second after the version began, and only once that
-    second has come: then a version that begins later always has a later
-    one, so If-Modified-Since never answers 304 for a page that changed
-    within the second (and no date is ever in the future).
-    """
-    stamp = math.ceil(token_time(token))
-    return stamp if stamp <= time.time() else None
-
-
-def cache_is_shared():
-    return not isinstance(caches["default"], LocMemCache)
-
-
-def read_version():
-    if cache_is_shared():
-        token = cache.get(VERSION_KEY)
-        if token is None:
-            token = new_token()
-            cache.add(VERSION_KEY, token, None)
-            # Another process may have added its own first: read the winner.
-            token = cache.get(VERSION_KEY) or token
-        return token
-    try:
-        return version_file().read_text()
-    except FileNotFoundError:
-        return bump_content_version()
-
-
-def bump_content_version(**kwargs):
-    """Makes every cached page stale; returns the new version.
-
-    Call it after writing public content without a model signal (for example
-    with queryset.update()).
-    """
-    token = new_token()
-    if cache_is_shared():
-        try:
-            write_shared_version(token)
-        except Exception:
-            # The pages of the old version would come back with Redis: this
-            # machine's processes try again at their next request.
-            logger.exception(
-                "The page cache could not record a content change; "
-                "it will try again at the next request."
-            )
-            write_atomically(pending_file(), token)
-        else:
-            pending_file().unlink(missing_ok=True)
-        return token
-    write_atomically(version_file(), token)
-    return token
-
-
-def write_shared_version(token):
-    # django-redis drops a failed write in silence (IGNORE_EXCEPTIONS); its
-    # client underneath raises, which a lost content change must do.
-    client = getattr(cache, "client", None)
-    if client is not None and hasattr(client, "set"):
-        client.set(VERSION_KEY, token, timeout=None)
-    else:
-        cache.set(VERSION_KEY, token, None)
-
-
-def write_atomically(path, token):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside, then renamed: a reader never sees half a token.
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    temporary.write_text(token)
-    os.replace(temporary, path)
-
-
-def content_changed(sender, using=None, action=None, **kwargs):
-    if action is not None and not action.startswith("post_"):
-        return  # m2m_changed: only once the links have changed.
-    # Now, so that the same process and its transaction see the change at
-    # once; and after the commit, since a request may have rendered the
-    # uncommitted state's predecessor under the first new version meanwhile.
-    bump_content_version()
-    transaction.on_commit(bump_content_version, using=using)
-
-
-def watch(app_config):
-    """Bump the version on every write of `app_config`'s models (AppConfig.ready)."""
-    for model in app_config.get_models(include_auto_created=True):
-        if model.__name__.startswith("Historical"):
-            continue  # Revisions are written with the object they record.
-        uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(content_changed, sender=model, dispatch_uid=uid)
-        # The sender of m2m_changed is the link table (auto-created or not).
-        m2m_changed.connect(content_changed, sender=model, dispatch_uid=uid)
-    # Tests change settings that pages show.
-    setting_changed.connect(forget_version, dispatch_uid="page-cache-settings")
-
-
-def forget_version(**kwargs):
-    """Makes every cached page stale without a query: the next read makes a version."""
-    if cache_is_shared():
-        cache.delete(VERSION_KEY)
-    else:
-        version_file().unlink(missing_ok=True)
-
-
-def next_publication():
-    """When the next scheduled publication falls due (a timestamp), or 0."""
-    from programmes.models import PublicationStatus, Publishable
-
-    now = timezone.now()
-    dates = [
-        model.objects.filter(status=PublicationStatus.PUBLISHED, published_at__gt=now)
-        .order_by()
-        .values("published_at")
-        for model in apps.get_app_config("programmes").get_models()
-        if issubclass(model, Publishable)
+def source_folders(base):
+    """The project's own code, templates and catalogues: its package, every
+    installed app that lives in the project, the template and locale folders.
+    Derived from the settings, so that moved or added code is never left out."""
+    project = Path(import_module(settings.ROOT_URLCONF).__file__).parent
+    apps_here = [
+        Path(config.path)
+        for config in apps.get_app_configs()
+        if base in Path(config.path).parents
     ]
-    # One query for every publishable model.
-    first = dates[0].union(*dates[1:]).order_by("published_at").first()
-    return first["published_at"].timestamp() if first else 0
+    templates = [
+        Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]
+    ]
+    locales = [Path(path) for path in settings.LOCALE_PATHS]
+    return sorted({project, *apps_here, *templates, *locales})
 
 
 @functools.cache
@@ -236,8 +95,7 @@ def code_fingerprint():
     """
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    roots = [base / "interpol_drugs", base / "programmes", base / "templates"]
-    roots += [Path(path) for path in settings.LOCALE_PATHS]
+    roots = source_folders(base)
     suffixes = {".py", ".html", ".txt", ".xml", ".mo", ".json"}
     for root in roots:
         for path in sorted(root.rglob("*")):

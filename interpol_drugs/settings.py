@@ -63,8 +63,8 @@ INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
     # Django's admin with the login asking for a two-step verification code
-    # (accounts/admin_site.py): replaces "django.contrib.admin".
-    "accounts.apps.StaffAdminConfig",
+    # (interpol_drugs/admin_site.py): replaces "django.contrib.admin".
+    "interpol_drugs.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "programmes",
+    # Site-wide operations: backups and restore, static export, catalogues.
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: tells whether the session gave a two-step code.
     "django_otp.middleware.OTPMiddleware",
-    # Records who made each revision (programmes/history.py).
+    # Records who made each revision (programmes/editing/history/).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
@@ -383,7 +385,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 SESSION_ENGINE = "interpol_drugs.sessions"
 
 # ---------------------------------------------------------------------------
-# Backups (manage.py backup_site / restore_site, programmes/backups.py)
+# Backups (manage.py backup_site / restore_site, operations/backups.py)
 # ---------------------------------------------------------------------------
 # Where backup_site writes its archives by default. Keep copies elsewhere too:
 # a backup on the same disk as the site is lost with the disk.

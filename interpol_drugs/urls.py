@@ -6,8 +6,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from programmes import views
-from programmes.sitemaps import SITEMAPS
+from programmes.public import views
+from programmes.public.sitemaps import SITEMAPS
 
 from . import health
 from .media import media_urlpatterns
@@ -40,11 +40,11 @@ urlpatterns = [
 # LocaleMiddleware from the browser's Accept-Language (French by default).
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("", include("programmes.urls")),
+    path("", include("programmes.public.urls")),
 )
 
 # Uploaded images (DJANGO_SERVE_MEDIA, on unless a web server or object
 # storage serves them): interpol_drugs/media.py.
 urlpatterns += media_urlpatterns()
 
-handler404 = "programmes.views.page_not_found"
+handler404 = "programmes.public.views.page_not_found"

@@ -8,26 +8,27 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self):
-        from interpol_drugs import page_cache
-
-        from . import images, redirects, translation_status
+        from .content import version
+        from .editing import redirects
+        from .editing.images import renditions
         from .models import Organisation, Programme, Region
+        from .translating import status as translation_status
 
         # Renditions are made when an image changes, however it was saved;
-        # replaced and deleted files leave storage (programmes/images.py).
+        # replaced and deleted files leave storage (editing/images/renditions.py).
         for model in (Programme, Organisation):
-            pre_save.connect(images.remember_stored_files, sender=model)
-            post_save.connect(images.update_renditions, sender=model)
-            post_delete.connect(images.delete_stored_files, sender=model)
+            pre_save.connect(renditions.remember_stored_files, sender=model)
+            post_save.connect(renditions.update_renditions, sender=model)
+            post_delete.connect(renditions.delete_stored_files, sender=model)
 
         # A changed slug leaves a redirect from the old address, however the
-        # object was saved (programmes/redirects.py).
+        # object was saved (programmes/editing/redirects.py).
         for model in (Programme, Organisation, Region):
             pre_save.connect(redirects.remember_slugs, sender=model)
             post_save.connect(redirects.record_slug_changes, sender=model)
 
         # Every save keeps each field's translation status current, however the
-        # record was saved (programmes/translation_status.py).
+        # record was saved (programmes/translating/status.py).
         for model in translation_status.TRACKED_MODELS:
             pre_save.connect(translation_status.remember_text_before_save, sender=model)
             post_save.connect(
@@ -39,4 +40,4 @@ class ProgrammesConfig(AppConfig):
 
         # Any write of this app's models makes cached pages stale. Connected
         # last, so that it follows the writes the handlers above make.
-        page_cache.watch(self)
+        version.watch(self)

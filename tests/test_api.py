@@ -13,7 +13,7 @@ from django.utils.http import http_date
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
-from interpol_drugs.page_cache import bump_content_version
+from programmes.content.version import bump_content_version
 from programmes.models import LoadedRecord, Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
-from programmes import backups
+from operations import backups
 from programmes.models import Programme
 
 # Transactions committed for real: pg_dump and pg_restore use connections of

@@ -11,7 +11,7 @@ from django.urls import resolve, reverse
 from django.utils import translation
 from django_countries import countries
 
-from programmes.loading import DEFAULT_CONTENT_FILE
+from programmes.content.loading import DEFAULT_CONTENT_FILE
 from programmes.models import LoadedRecord, Programme, Region
 
 from .factories import make_programme, make_region

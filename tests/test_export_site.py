@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 import pytest
 from django.core.management import CommandError, call_command
 
+from operations.static_export import MANIFEST
 from programmes.models import Programme
-from programmes.static_export import MANIFEST
 
 from .factories import make_programme
 from .test_html_validity import VNU, checker_or_skip

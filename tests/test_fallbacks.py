@@ -15,9 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from interpol_drugs.page_cache import bump_content_version
-from programmes.metadata import SITE_DESCRIPTION
+from programmes.content.version import bump_content_version
 from programmes.models import HomePage, Programme
+from programmes.public.metadata import SITE_DESCRIPTION
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 from .test_html_validity import VNU, checker_or_skip

@@ -12,15 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from interpol_drugs import page_cache
-from programmes.glossary import (
+from programmes.content import version as content_version
+from programmes.editing.roles import EDITORS, TRANSLATORS
+from programmes.models import GlossaryTerm, Programme
+from programmes.translating.glossary import (
     abbreviate,
     notes_for,
     warnings_for,
     wrong_language_terms,
 )
-from programmes.models import GlossaryTerm, Programme
-from programmes.roles import EDITORS, TRANSLATORS
 
 from .factories import make_organisation, make_programme
 from .helpers import staff_member
@@ -356,11 +356,11 @@ def glossary_queries(queries):
 def clear_pages_keeping_the_content_version():
     """Empties the cache as an eviction would, but the content version is the
     same: with Redis the version lives in the cache that is emptied."""
-    version = page_cache.read_version()
+    version = content_version.read_version()
     cache.clear()
-    if page_cache.cache_is_shared():
-        cache.set(page_cache.VERSION_KEY, version, None)
-    assert page_cache.read_version() == version
+    if content_version.cache_is_shared():
+        cache.set(content_version.VERSION_KEY, version, None)
+    assert content_version.read_version() == version
 
 
 def test_the_glossary_costs_one_query_per_content_version(client):

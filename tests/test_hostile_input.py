@@ -622,7 +622,8 @@ def viewer(db):
 @pytest.fixture
 def editor(db):
     """Staff who may change the content, but not add, delete or publish records:
-    its text only (programmes/admin_roles.py; the roles: tests/test_roles.py)."""
+    its text only (programmes/editing/roles_admin.py; the roles:
+    tests/test_roles.py)."""
     return staff_client("editor", CHANGE)
 
 
@@ -1309,7 +1310,7 @@ def test_file_fields_refuse_hostile_uploads(admin_client, content):
                     response = admin_client.post(admin_url(obj), data)
                 assert has_form_errors(response), (upload.name, name)
                 # A message on the field itself, from the image checks
-                # (programmes/images.py), which say what to upload instead.
+                # (programmes/editing/images/), which say what to upload instead.
                 errors = response.context["adminform"].form.errors.as_data()[name]
                 assert errors[0].code.startswith("image_"), (upload.name, errors)
                 assert media_files() == before, upload.name

@@ -16,8 +16,12 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image, ImageFile
 
-from programmes import images
-from programmes.images import CheckedImageField, ImageRefused, clean_upload
+from programmes.editing.images import checks, renditions
+from programmes.editing.images.checks import (
+    CheckedImageField,
+    ImageRefused,
+    clean_upload,
+)
 from programmes.models import Organisation, Programme
 
 from .factories import add_participation, make_organisation, make_programme
@@ -68,7 +72,7 @@ def media_files(settings):
 
 
 def stored_names(obj):
-    return {obj.image.name, *images.rendition_files(obj.image_renditions)}
+    return {obj.image.name, *renditions.rendition_files(obj.image_renditions)}
 
 
 def with_image(obj, data=None, name="photo.jpg"):
@@ -102,7 +106,7 @@ def test_jpeg_png_and_webp_are_accepted(format_name, name, mode):
     stored = Image.open(io.BytesIO(data))
     assert stored.format == format_name
     assert stored.size == (50, 40)
-    assert extension == images.FORMATS[format_name][0]
+    assert extension == checks.FORMATS[format_name][0]
 
 
 def polyglot(data, payload):
@@ -214,8 +218,8 @@ def test_the_file_size_is_limited(settings):
 
 
 def test_the_limits_default_to_10_mb_and_40_million_pixels():
-    assert images.max_upload_bytes() == 10 * 1024 * 1024
-    assert images.max_pixels() == 40_000_000
+    assert checks.max_upload_bytes() == 10 * 1024 * 1024
+    assert checks.max_pixels() == 40_000_000
 
 
 def test_animated_images_are_refused():
@@ -274,7 +278,7 @@ def test_refusals_tell_the_editor_what_to_upload_in_their_language(language, exp
 
 
 def test_every_refusal_has_a_french_message():
-    for code, message in images.MESSAGES.items():
+    for code, message in checks.MESSAGES.items():
         with translation.override("en"):
             english = str(message)
         with translation.override("fr"):
@@ -305,7 +309,7 @@ def test_metadata_is_stripped_and_the_orientation_applied():
     assert not {"exif", "xmp", "comment"} & set(image.info)
     assert b"PhoneMaker" not in data
     assert b"secret comment" not in data
-    for name in images.rendition_files(programme.image_renditions):
+    for name in renditions.rendition_files(programme.image_renditions):
         with default_storage.open(name, "rb") as rendition:
             data = rendition.read()
         assert not Image.open(io.BytesIO(data)).getexif()
@@ -358,7 +362,7 @@ def test_a_transparent_logo_falls_back_to_png():
 def test_renditions_are_made_once_not_on_every_save(settings):
     programme = with_image(make_programme())
     files = media_files(settings)
-    with mock.patch("programmes.images.make_renditions") as make:
+    with mock.patch("programmes.editing.images.renditions.make_renditions") as make:
         programme.summary_en = "A new summary."
         programme.save()
         programme.refresh_from_db()

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from programmes.loading import DEFAULT_CONTENT_FILE
+from programmes.content.loading import DEFAULT_CONTENT_FILE
 from programmes.models import (
     HomePage,
     LoadedRecord,

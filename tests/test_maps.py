@@ -1,4 +1,4 @@
-"""The server-rendered world map of beneficiary countries (programmes/maps.py)."""
+"""The server-rendered world map of beneficiary countries (public/maps.py)."""
 
 import json
 import re
@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from django_countries import countries as all_countries
 
-from programmes.maps import WORLD_PATHS, world_map_svg, world_paths
 from programmes.models import Programme
+from programmes.public.maps import WORLD_PATHS, world_map_svg, world_paths
 
 from .factories import make_programme, make_region
 

@@ -7,7 +7,8 @@ from django.urls import set_script_prefix
 from django.utils import translation
 from modeltranslation.translator import translator
 
-from programmes.models import HomePage, Organisation, Programme, Region, country_url
+from programmes.countries import country_url
+from programmes.models import HomePage, Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 

@@ -21,6 +21,7 @@ from django.utils.http import http_date
 from django_redis.exceptions import ConnectionInterrupted
 
 from interpol_drugs import page_cache
+from programmes.content import version as content_version
 from programmes.models import HomePage, Programme
 
 from .factories import make_programme, make_region
@@ -284,7 +285,7 @@ def test_head_before_any_get_has_the_validators_and_fills_nothing(client):
 
 def wait_until_the_version_may_be_dated():
     """Sleeps (under a second) until the current version's pages get a date."""
-    began = page_cache.token_time(page_cache.read_version())
+    began = content_version.token_time(content_version.read_version())
     time.sleep(max(0.0, math.ceil(began) - time.time()))
 
 
@@ -318,10 +319,10 @@ def test_a_version_begun_within_the_same_second_is_never_not_modified(
     # Two versions within one second: a client holding the first one's date
     # must get the second one's page, not a 304.
     clock = [1_900_000_000.25]
-    monkeypatch.setattr(page_cache.time, "time", lambda: clock[0])
+    monkeypatch.setattr(content_version.time, "time", lambda: clock[0])
     programme = make_programme()
     url = public_url(programme, "en")
-    page_cache.bump_content_version()
+    content_version.bump_content_version()
 
     assert "Last-Modified" not in client.get(url)  # its second has not come yet
     clock[0] = 1_900_000_001.5
@@ -451,7 +452,7 @@ def test_another_process_making_a_new_version_makes_pages_fresh(client, settings
     url = public_url(programme, "en")
     client.get(url)
     Programme.objects.filter(pk=programme.pk).update(acronym="NEWER")
-    page_cache.version_file().write_text(page_cache.new_token())
+    content_version.version_file().write_text(content_version.new_token())
 
     assert b"NEWER" in client.get(url).content
 
@@ -482,14 +483,14 @@ def test_a_change_redis_missed_is_recorded_at_the_next_request(
     monkeypatch.setattr(client_class, "set", redis_is_down)
     programme.acronym = "AFTER"
     programme.save()
-    assert page_cache.pending_file().exists()
+    assert content_version.pending_file().exists()
     assert "could not record a content change" in caplog.text
 
     monkeypatch.setattr(client_class, "set", working_set)  # Redis is back
     page = client.get(url)
 
     assert b"AFTER" in page.content
-    assert not page_cache.pending_file().exists()
+    assert not content_version.pending_file().exists()
 
 
 TWO_PROCESSES = """

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from interpol_drugs.page_cache import bump_content_version
+from programmes.content.version import bump_content_version
 from programmes.models import HomePage, Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region

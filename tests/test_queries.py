@@ -21,7 +21,7 @@ from django.urls import (
 )
 from django.utils import translation
 
-from interpol_drugs import page_cache
+from programmes.content import version as content_version
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 
@@ -134,7 +134,7 @@ def uncached_answer(client, url, language):
     """(status, queries) for `url`, answered by the view, not the page cache."""
     cache.clear()
     # The content version is made once per change, not per page: outside the count.
-    page_cache.read_version()
+    content_version.read_version()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers={"accept-language": language})
         if response.streaming:

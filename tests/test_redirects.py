@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interpol_drugs.page_cache import bump_content_version
-from programmes.history import Snapshot, recover, restore
-from programmes.loading import DEFAULT_CONTENT_FILE
+from programmes.content.loading import DEFAULT_CONTENT_FILE
+from programmes.content.version import bump_content_version
+from programmes.editing.history.revisions import Snapshot, recover, restore
 from programmes.models import Organisation, Programme, Region, SlugRedirect
 
 from .factories import make_organisation, make_programme, make_region

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from programmes import rich_text
+from programmes.editing import rich_text
 from programmes.models import Organisation, Programme
-from programmes.search import SiteSearch
+from programmes.public.search import SiteSearch
 
 from .factories import add_participation, make_organisation, make_programme
 from .hostile import form_data

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from programmes import roles
+from programmes.editing import roles
 from programmes.models import HomePage, Organisation, Programme, Region, Source
 
 from .factories import add_participation, make_organisation, make_programme, make_region

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from programmes.search import (
+from programmes.public.search import (
     MAX_QUERY_LENGTH,
     Matcher,
     clean_query,

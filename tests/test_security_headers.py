@@ -129,7 +129,8 @@ INLINE_CODE = re.compile(
 
 def test_no_template_has_inline_script_or_style():
     # The browser tests visit the pages; this covers the ones they cannot reach
-    # (503, CSRF failure, lockout...). JSON-LD is written by programmes/metadata.py.
+    # (503, CSRF failure, lockout...). JSON-LD is written by
+    # programmes/public/metadata.py.
     templates = [
         path
         for folder in [BASE_DIR / "templates", *BASE_DIR.glob("*/templates")]

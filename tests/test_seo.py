@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from programmes.metadata import json_ld_script
 from programmes.models import Organisation, Programme, Region
+from programmes.public.metadata import json_ld_script
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 from .pages import PAGE_TYPES, PUBLIC_PAGES

@@ -14,10 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programmes import translation_dashboard
 from programmes.models import Participation, Programme, TranslationState
-from programmes.translation_dashboard import language_summaries
-from programmes.translation_status import Status, all_statuses, mark_as_checked
+from programmes.translating import dashboard as translation_dashboard
+from programmes.translating.dashboard import language_summaries
+from programmes.translating.status import Status, all_statuses, mark_as_checked
 
 from .factories import (
     add_participation,

@@ -20,11 +20,13 @@ from django.utils import translation
 from lxml import etree
 from translate.storage import po, xliff, xliff2
 
-from programmes import exchange, exchange_admin
-from programmes.history import reason_display
+from programmes.editing.history.reasons import reason_display
+from programmes.editing.rich_text import clean_for_storage, plain_text
 from programmes.models import GlossaryTerm, Programme, TranslationState
-from programmes.rich_text import clean_for_storage, plain_text
-from programmes.translation_status import (
+from programmes.translating.exchange import admin as exchange_admin
+from programmes.translating.exchange.checks import check_file
+from programmes.translating.exchange.writing import export_translations
+from programmes.translating.status import (
     TO_DO,
     Status,
     all_statuses,
@@ -58,7 +60,7 @@ def unit_id(obj, field):
 
 
 def export(target="en", file_format="xliff", **options):
-    return exchange.export_translations(target, file_format, **options).data
+    return export_translations(target, file_format, **options).data
 
 
 def export_of(programme, file_format="xliff", **options):
@@ -1130,7 +1132,7 @@ def test_the_external_entity_is_never_resolved(programme, user, tmp_path):
 
 
 def test_the_entities_are_never_expanded(programme):
-    report = exchange.check_file(with_unit(LAUGHS, programme), "laughs.xlf")
+    report = check_file(with_unit(LAUGHS, programme), "laughs.xlf")
 
     (error,) = report.errors
     assert "aaaaaaaaaa" not in str(error)

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from programmes.models import HomePage, Participation, Programme, TranslationState
-from programmes.translation_status import (
+from programmes.translating.status import (
     Status,
     all_statuses,
     mark_as_checked,

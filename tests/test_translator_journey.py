@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from lxml import etree
 
+from programmes.editing.roles import EDITORS, TRANSLATORS
 from programmes.models import Programme
-from programmes.roles import EDITORS, TRANSLATORS
 
 from .helpers import staff_member
 from .hostile import form_data

@@ -414,7 +414,7 @@ def test_server_error_shows_a_plain_bilingual_page(client, content, monkeypatch)
     def broken():
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("programmes.views.HomePage.load", broken)
+    monkeypatch.setattr("programmes.public.views.HomePage.load", broken)
     client.raise_request_exception = False
 
     response = client.get("/en/")

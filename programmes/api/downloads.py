@@ -11,7 +11,7 @@ import csv
 
 from django.http import HttpResponse
 
-from ..models import language_codes
+from programmes.languages import language_codes
 
 # A spreadsheet runs a cell starting with one of these as a formula
 # (OWASP "CSV injection"): such text is prefixed with an apostrophe.

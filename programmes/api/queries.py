@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from ..models import Organisation, Participation, Programme, Region
+from programmes.models import Organisation, Participation, Programme, Region
 
 
 def programmes():

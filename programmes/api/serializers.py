@@ -16,8 +16,8 @@ from django.utils import translation
 from django_countries.fields import Country
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from ..models import language_codes
-from ..rich_text import plain_text, render
+from programmes.editing.rich_text import plain_text, render
+from programmes.languages import language_codes
 
 
 def rich_text(obj, field_name):

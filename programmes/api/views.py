@@ -1,14 +1,10 @@
 from django.urls import reverse
 
-from ..models import Organisation, Programme, Region
+from programmes.models import Organisation, Programme, Region
+
 from . import downloads, openapi, queries
 from .responses import ApiError, api_view, json_response, paginated_response
-from .serializers import (
-    country_data,
-    organisation_data,
-    programme_data,
-    region_data,
-)
+from .serializers import country_data, organisation_data, programme_data, region_data
 
 
 @api_view(cached=False)

@@ -12,7 +12,11 @@ keeps its `lang` through the lang_attr filter (language_urls).
 from django import template
 from django.utils.html import format_html
 
-from ..fallbacks import fallback_fields, fallback_notice_text, hreflang_languages
+from programmes.public.fallbacks import (
+    fallback_fields,
+    fallback_notice_text,
+    hreflang_languages,
+)
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""Acronyms expanded on pages (programmes/glossary.py).
+"""Acronyms expanded on pages (programmes/translating/glossary.py).
 
 Usage, the expansion in the language the text is written in (a fallback
 keeps its own):
@@ -17,7 +17,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
-from programmes.glossary import abbreviate
+from programmes.translating.glossary import abbreviate
 
 register = template.Library()
 

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.translation import get_language, ngettext
 
-from ..maps import has_shape, world_map_svg
-from ..models import country_url
+from programmes.countries import country_url
+from programmes.public.maps import has_shape, world_map_svg
 
 register = template.Library()
 

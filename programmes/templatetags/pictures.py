@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..images import Picture
+from programmes.editing.images.renditions import Picture
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""Page metadata for search engines and sharing (see programmes/metadata.py)."""
+"""Page metadata for search engines and sharing (see programmes/public/metadata.py)."""
 
 from django import template
 from django.utils.translation import get_language
 
-from programmes import metadata
+from programmes.public import metadata
 
 from .language_urls import alternate_url
 

@@ -3,7 +3,7 @@
 // The buttons only type the few tags the site accepts into the textarea, so
 // editors and translators keep seeing and editing plain markup; without
 // JavaScript the textarea works the same. The labels come translated from the
-// server, in the textarea's data-rich-text attribute (programmes/rich_text_admin.py).
+// server, in the textarea's data-rich-text attribute (programmes/editing/rich_text_admin.py).
 "use strict";
 {
     function escapeAttribute(value) {

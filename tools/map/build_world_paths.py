@@ -1,7 +1,7 @@
 """Build programmes/content/world-paths.json, the world map's committed geometry.
 
 The map on programme, region and country pages is an inline SVG drawn on the
-server (programmes/maps.py): no tiles, no run-time download, no JavaScript. Its
+server (programmes/public/maps.py): no tiles, no run-time download, no JavaScript. Its
 geometry comes from Natural Earth (public domain) as redistributed by the npm
 package world-atlas, pinned by tools/map/package-lock.json. This script turns
 that TopoJSON into one SVG path per country, keyed by ISO 3166 alpha-2 code.

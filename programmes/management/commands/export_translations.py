@@ -4,17 +4,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from programmes.exchange import FORMAT_NAMES, PO, XLIFF, XLIFF2, export_translations
-from programmes.models import language_codes
-from programmes.translation_status import TRACKED_MODELS
+from programmes.languages import language_codes
+from programmes.translating.exchange.formats import FORMAT_NAMES, PO, XLIFF, XLIFF2
+from programmes.translating.exchange.writing import export_translations
+from programmes.translating.status import TRACKED_MODELS
 
 
 class Command(BaseCommand):
     help = (
         "Write the translated fields into one language as an XLIFF or PO file "
         "for a translator's tool: one unit per field with its id, source text, "
-        "current translation, status and notes (programmes/exchange.py). Bring "
-        "the translated file back with import_translations."
+        "current translation, status and notes (programmes/translating/exchange/). "
+        "Bring the translated file back with import_translations."
     )
 
     def add_arguments(self, parser):

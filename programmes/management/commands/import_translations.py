@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.text import Truncator
 
-from programmes.exchange import import_translations
+from programmes.translating.exchange.importing import import_translations
 
 
 def plural(count, word):
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         "export_translations. The whole file is checked first: with any problem "
         "nothing is changed and every problem is listed (exit status 1). "
         "Otherwise every change is shown, then written in one transaction, each "
-        "record's revision naming the importing user (programmes/exchange.py)."
+        "record's revision naming the importing user "
+        "(programmes/translating/exchange/)."
     )
 
     def add_arguments(self, parser):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.loading import (
+from programmes.content.loading import (
     CREATED,
     DEFAULT_CONTENT_FILE,
     UNCHANGED,

@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from programmes.roles import ALL, ROLES
+from programmes.editing.roles import ALL, ROLES
 
 
 def wanted_permissions(spec):
@@ -18,7 +18,7 @@ def wanted_permissions(spec):
     if missing:
         raise CommandError(
             f"Unknown permissions: {', '.join(missing)}. Run `manage.py migrate` "
-            "first; otherwise correct programmes/roles.py."
+            "first; otherwise correct programmes/editing/roles.py."
         )
     return {found[name] for name in spec}
 
@@ -26,8 +26,8 @@ def wanted_permissions(spec):
 class Command(BaseCommand):
     help = (
         "Create or update the staff groups (Editors, Translators, Administrators) "
-        "so that each has exactly the permissions of programmes/roles.py. Safe to "
-        "run again: a second run changes nothing. Run it after migrate."
+        "so that each has exactly the permissions of programmes/editing/roles.py. "
+        "Safe to run again: a second run changes nothing. Run it after migrate."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,282 @@
+"""What the content models share: timestamps, translations, publication, images."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from programmes.editing.images.checks import check_alternative_text, upload_path
+from programmes.editing.rich_text import clean_for_storage
+from programmes.languages import language_codes, language_in_sentence
+
+
+def per_language_unique(field_name, model_name):
+    """One unique constraint per language on a translated field (e.g. slug_fr).
+
+    Built from settings.LANGUAGES so that adding a language only needs a
+    migration. Empty translations are stored as NULL, which never collides.
+    """
+    return [
+        models.UniqueConstraint(
+            fields=[build_localized_fieldname(field_name, code)],
+            name=f"{model_name}_{field_name}_{code}_unique",
+        )
+        for code in language_codes()
+    ]
+
+
+def require_in_one_language(instance, field_name, message):
+    """For fields some records have in one language only (no French name)."""
+    names = [build_localized_fieldname(field_name, code) for code in language_codes()]
+    if not any(getattr(instance, name) for name in names):
+        raise ValidationError({names[0]: message})
+
+
+class Timestamped(models.Model):
+    """When a record was created and last changed (sitemaps, feeds, API, caching)."""
+
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TranslatableModel(models.Model):
+    """Translation completeness and fallback language for modeltranslation models."""
+
+    # Translated fields every language needs before a record counts as complete.
+    completeness_fields = ()
+    # Translated fields holding rich text, sanitised in every language on
+    # clean and save (programmes/editing/rich_text.py).
+    rich_text_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sanitise_rich_text()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # First, so that text the sanitiser empties counts as missing.
+        self.sanitise_rich_text()
+        super().clean()
+
+    def sanitise_rich_text(self):
+        for name in self.rich_text_fields:
+            for code in language_codes():
+                field_name = build_localized_fieldname(name, code)
+                value = getattr(self, field_name)
+                if value:
+                    setattr(self, field_name, clean_for_storage(value))
+
+    def missing_translations(self):
+        """{language code: [translated fields with no text in that language]}.
+
+        A field is missing when it is required for completeness, or when another
+        language has text for it (an optional note written in one language only).
+        Addresses are not text to translate: a page may exist in one language only.
+        """
+        field_names = [
+            name
+            for name in translator.get_options_for_model(type(self)).get_field_names()
+            if name in self.completeness_fields
+            or not isinstance(self._meta.get_field(name), models.URLField)
+        ]
+        values = {
+            name: {
+                code: getattr(self, build_localized_fieldname(name, code)) or ""
+                for code in language_codes()
+            }
+            for name in field_names
+        }
+        return {
+            code: [
+                name
+                for name in field_names
+                if not values[name][code]
+                and (name in self.completeness_fields or any(values[name].values()))
+            ]
+            for code in language_codes()
+        }
+
+    def complete_languages(self):
+        return [
+            code for code, missing in self.missing_translations().items() if not missing
+        ]
+
+    def language_of(self, field_name):
+        """The language the active-language value of `field_name` is really in.
+
+        When a field is empty in the active language, modeltranslation falls back
+        to another language; templates use this to mark that text with `lang`.
+        """
+        for code in resolution_order(get_language()):
+            if getattr(self, build_localized_fieldname(field_name, code), None):
+                return code
+        return get_language()
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    ARCHIVED = "archived", _("archived")
+
+
+def published_q(prefix=""):
+    """The one rule deciding what the public sees, as a filter.
+
+    Published, and its publication time has come. `prefix` applies the rule
+    across a relation ("programmes__") for counts and prefetches.
+    """
+    return Q(
+        **{
+            f"{prefix}status": PublicationStatus.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+
+class Publishable(models.Model):
+    """Draft, published or archived, with an optional scheduled publication time.
+
+    `version` counts saves: the admin form carries the value it was opened
+    with, and a save from a form opened before someone else's is refused.
+    """
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text=_(
+            "Drafts and archived pages are not public. Archived pages answer "
+            "“gone” to visitors."
+        ),
+    )
+    published_at = models.DateTimeField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to publish on saving. A date in the future schedules "
+            "the publication."
+        ),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    # Translated fields that need text in every language before publishing.
+    publication_required_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            # Whole seconds: what the admin's date and time fields show and
+            # send back, so that saving a form unchanged changes nothing.
+            self.published_at = timezone.now().replace(microsecond=0)
+        self.version += 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.status == PublicationStatus.PUBLISHED:
+            self.check_publishable()
+
+    def check_publishable(self):
+        """Refuse publication while a required field is empty in some language."""
+        errors = {}
+        for name in self.publication_required_fields:
+            for code in language_codes():
+                field_name = build_localized_fieldname(name, code)
+                if not getattr(self, field_name):
+                    label = self._meta.get_field(name).verbose_name
+                    errors[field_name] = _(
+                        "Publishing needs the %(field)s in %(language)s. Fill it "
+                        "in, or save as a draft."
+                    ) % {
+                        "field": label,
+                        "language": language_in_sentence(code),
+                    }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self):
+        return (
+            self.status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_archived(self):
+        return self.status == PublicationStatus.ARCHIVED
+
+
+class Illustrated(models.Model):
+    """An image or logo, its text alternative per language, and its renditions."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to=upload_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("JPEG, PNG or WebP."),
+    )
+    image_alt = models.CharField(
+        _("text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it. Required in "
+            "every language unless the image is decorative."
+        ),
+    )
+    image_is_decorative = models.BooleanField(
+        _("decorative image"),
+        default=False,
+        help_text=_("Tick when the image adds nothing to the text around it."),
+    )
+    image_width = models.PositiveIntegerField(
+        _("image width"), null=True, blank=True, editable=False
+    )
+    image_height = models.PositiveIntegerField(
+        _("image height"), null=True, blank=True, editable=False
+    )
+    # {"webp": [[width, path], ...], "fallback": [[width, path], ...]}
+    image_renditions = models.JSONField(
+        _("image renditions"), default=dict, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        # A text alternative in every language, unless the image is decorative
+        # (programmes/editing/images/). Checked with the fields, not in clean(), so
+        # that full_clean() reports it together with clean()'s errors.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in check_alternative_text(self).items():
+            if not exclude or name not in exclude:
+                errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,558 @@
+"""The content: programmes, the organisations taking part, regions, sources."""
+
+from collections import Counter
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country, CountryField
+
+from programmes.countries import countries_sorted_by_name, naming_country
+from programmes.languages import sort_key
+
+from .bases import (
+    Illustrated,
+    Publishable,
+    PublishableQuerySet,
+    Timestamped,
+    TranslatableModel,
+    per_language_unique,
+    published_q,
+    require_in_one_language,
+)
+
+
+def website_host(url):
+    """example.org for https://www.example.org/page: a link text people can read."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+class RegionQuerySet(PublishableQuerySet):
+    def containing(self, code):
+        return self.filter(naming_country("countries", code))
+
+
+class Region(Publishable, Timestamped, TranslatableModel):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        help_text=_("Last part of the page address, e.g. latin-america."),
+    )
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"), default=0, help_text=_("Lower numbers come first.")
+    )
+    countries = CountryField(
+        _("countries"),
+        multiple=True,
+        blank=True,
+        help_text=_(
+            "The countries this region is made of. Country pages link to the "
+            "regions that contain them."
+        ),
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    completeness_fields = ("name", "slug")
+    publication_required_fields = ("name", "slug")
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        permissions = [
+            ("publish_region", _("Can publish, schedule and archive regions")),
+        ]
+        constraints = per_language_unique("slug", "region")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:region_detail", kwargs={"slug": self.slug})
+
+
+class OrganisationKind(models.TextChoices):
+    INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental organisation")
+    REGIONAL_ORGANISATION = "regional", _("regional organisation")
+    POLICE_COOPERATION = "police", _("regional police cooperation body")
+    GOVERNMENT = "government", _("government")
+    NGO = "ngo", _("non-governmental organisation")
+
+
+class Organisation(Publishable, Illustrated, Timestamped, TranslatableModel):
+    # Blank in the form: a body may have a name in one language only (AMERIPOL
+    # has no French name); clean() requires one in at least one language.
+    name = models.CharField(_("name"), max_length=250, blank=True)
+    acronym = models.CharField(
+        _("acronym"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "As used in this language, e.g. ONUDC in French, UNODC in English."
+        ),
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Last part of the page address.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
+    website = models.URLField(_("official website"), blank=True)
+    description = models.TextField(
+        _("short description"),
+        blank=True,
+        help_text=_("One or two sentences. Separate paragraphs with a blank line."),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    completeness_fields = ("name", "slug", "description")
+    rich_text_fields = ("description",)
+    # The name may exist in one language only (clean() requires one).
+    publication_required_fields = ("slug", "description")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        permissions = [
+            (
+                "publish_organisation",
+                _("Can publish, schedule and archive organisations"),
+            ),
+        ]
+        constraints = per_language_unique("slug", "organisation")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        require_in_one_language(
+            self, "name", _("Give the organisation's name in at least one language.")
+        )
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+    @property
+    def website_host(self):
+        return website_host(self.website)
+
+
+class ProgrammeStage(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ONGOING = "ongoing", _("ongoing")
+    COMPLETED = "completed", _("completed")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", _("euro (EUR)")
+    USD = "USD", _("US dollar (USD)")
+
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    def with_related(self):
+        """Prefetch what a page shows: published regions and organisations only."""
+        return self.prefetch_related(
+            models.Prefetch("beneficiary_regions", queryset=Region.objects.published()),
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(
+                    published_q("organisation__")
+                ).select_related("organisation"),
+            ),
+        )
+
+    def for_region(self, region):
+        return self.filter(beneficiary_regions=region)
+
+    def for_country(self, code):
+        return self.filter(naming_country("beneficiary_countries", code))
+
+    def with_partner(self, organisation):
+        """Programmes the organisation runs or supports (any role but funder)."""
+        # A subquery, not a join: an organisation with two roles in one
+        # programme (lead and implementing) must not list it twice.
+        return self.filter(
+            pk__in=Participation.objects.filter(organisation=organisation)
+            .exclude(role=Participation.Role.FUNDER)
+            .values("programme")
+        )
+
+    def with_funder(self, organisation):
+        return self.filter(
+            pk__in=Participation.objects.filter(
+                organisation=organisation, role=Participation.Role.FUNDER
+            ).values("programme")
+        )
+
+    def beneficiary_countries(self):
+        """[(country, number of these programmes naming it)], by country name.
+
+        Names and order follow the active language. One query, whatever the
+        number of programmes.
+        """
+        counts = Counter()
+        for codes in self.values_list("beneficiary_countries", flat=True):
+            counts.update(code for code in codes.split(",") if code)
+        countries = [(Country(code), count) for code, count in counts.items()]
+        return sorted(countries, key=lambda item: sort_key(item[0].name))
+
+
+class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
+    name = models.CharField(_("name"), max_length=250)
+    acronym = models.CharField(
+        _("acronym"),
+        max_length=30,
+        blank=True,
+        help_text=_("The same in every language."),
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Last part of the page address.")
+    )
+    # Blank: a draft may have no summary or description yet; publishing
+    # needs them in every language (Publishable.check_publishable).
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        blank=True,
+        help_text=_("One or two sentences, shown on cards and to search engines."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("The full text. Separate paragraphs with a blank line."),
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True
+    )
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_currency = models.CharField(
+        _("budget currency"), max_length=3, choices=Currency, blank=True
+    )
+    stage = models.CharField(
+        _("programme status"),
+        max_length=20,
+        choices=ProgrammeStage,
+        blank=True,
+        help_text=_("Leave empty when no source states it."),
+    )
+    stated_country_count = models.PositiveSmallIntegerField(
+        _("number of beneficiary countries"),
+        null=True,
+        blank=True,
+        help_text=_("As stated by the source, even when the list below is partial."),
+    )
+    beneficiary_countries = CountryField(
+        _("beneficiary countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("The countries named by a source. Names come in every language."),
+    )
+    facts_note = models.TextField(
+        _("note on the key facts"),
+        blank=True,
+        help_text=_("Where sources differ or a list is partial, say so here."),
+    )
+    beneficiary_regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("beneficiary regions"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="Participation",
+        related_name="programmes",
+        verbose_name=_("organisations"),
+    )
+    website = models.URLField(
+        _("official website"), blank=True, help_text=_("The page in this language.")
+    )
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"), default=0, help_text=_("Lower numbers come first.")
+    )
+    objects = ProgrammeQuerySet.as_manager()
+
+    completeness_fields = ("name", "slug", "summary", "description")
+    publication_required_fields = ("name", "slug", "summary", "description")
+    rich_text_fields = ("description",)
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        permissions = [
+            ("publish_programme", _("Can publish, schedule and archive programmes")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="programme_end_after_start",
+                violation_error_message=_(
+                    "The end year cannot be before the start year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True, budget_currency="")
+                | (Q(budget_amount__isnull=False) & ~Q(budget_currency="")),
+                name="programme_budget_has_currency",
+                violation_error_message=_("Give the budget and its currency together."),
+            ),
+            *per_language_unique("slug", "programme"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", kwargs={"slug": self.slug})
+
+    @property
+    def title(self):
+        """The name followed by the acronym, unless the name already holds it."""
+        if self.acronym and self.acronym.lower() not in self.name.lower():
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    @property
+    def partners(self):
+        return [
+            p for p in self.participations.all() if p.role != Participation.Role.FUNDER
+        ]
+
+    @property
+    def funders(self):
+        return [
+            p for p in self.participations.all() if p.role == Participation.Role.FUNDER
+        ]
+
+    @property
+    def website_host(self):
+        return website_host(self.website)
+
+    @property
+    def language_of_website(self):
+        return self.language_of("website")
+
+    def countries_by_name(self):
+        """The beneficiary countries as (code, name) in the active language."""
+        return countries_sorted_by_name(
+            tuple(str(country.code) for country in self.beneficiary_countries),
+            get_language(),
+        )
+
+    def budget_display(self):
+        if self.budget_amount is None:
+            return ""
+        amount = formats.number_format(
+            self.budget_amount.normalize(), use_l10n=True, force_grouping=True
+        )
+        return pgettext("amount with currency code", "%(currency)s %(amount)s") % {
+            "currency": self.budget_currency,
+            "amount": amount,
+        }
+
+    def period_display(self):
+        if self.start_year and self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return pgettext("since a year", "since %(year)s") % {
+                "year": self.start_year
+            }
+        return ""
+
+    def has_key_facts(self):
+        return bool(
+            self.start_year
+            or self.budget_amount is not None
+            or self.stage
+            or self.stated_country_count
+            or self.beneficiary_countries
+        )
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def of_published_programmes(self):
+        return self.filter(published_q("programme__"))
+
+
+class Participation(TranslatableModel):
+    """An organisation's role in a programme: lead, implementing, partner or funder."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead organisation")
+        IMPLEMENTING = "implementing", _("implementing organisation")
+        PARTNER = "partner", _("partner")
+        FUNDER = "funder", _("funder")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("programme"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “through the EU Cocaine Route Programme”."),
+    )
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("participating organisation")
+        verbose_name_plural = _("participating organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "role"],
+                name="participation_unique_role",
+                violation_error_message=_(
+                    "This organisation already has this role in this programme."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name}: {self.get_role_display()}"
+
+
+class Source(TranslatableModel):
+    """A published page or document that supports a programme's facts.
+
+    The title is usually given only in the cited page's own language; other
+    languages then show it marked with that language. A translated title may be
+    added for readers.
+    """
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="sources",
+        verbose_name=_("programme"),
+    )
+    # Blank in the form: usually given in the cited page's language only;
+    # clean() requires a title in at least one language.
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty for a document with no public address."),
+    )
+    language = models.CharField(
+        _("language of the page"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+    )
+    checked_on = models.DateField(
+        _("date checked"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last read the page and confirmed the facts."),
+    )
+    display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["display_order", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        require_in_one_language(
+            self, "title", _("Give the source's title in at least one language.")
+        )
+
+
+class HomePage(TranslatableModel):
+    """The landing text shown above the programme cards. There is only one."""
+
+    title = models.CharField(_("page title"), max_length=200)
+    heading = models.CharField(_("heading"), max_length=300)
+    introduction = models.TextField(
+        _("introduction"), help_text=_("Separate paragraphs with a blank line.")
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One sentence, shown to search engines."),
+    )
+    # Counts saves, for the admin's edit lock (programmes/editing/publishing.py).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    completeness_fields = ("title", "heading", "introduction", "summary")
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home page")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="homepage_single_row")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.version += 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The landing text, or None before any content was loaded."""
+        return cls.objects.filter(pk=1).first()
+
+
+class LoadedRecord(models.Model):
+    """What load_content last wrote for one record of the content file.
+
+    Two fingerprints tell apart "the file changed" (update the record) from
+    "an editor changed the record" (keep the editor's version).
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    source_fingerprint = models.CharField(
+        _("fingerprint of the file's values"), max_length=64
+    )
+    object_fingerprint = models.CharField(
+        _("fingerprint of the record after loading"), max_length=64
+    )
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("loaded content record")
+        verbose_name_plural = _("loaded content records")
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,191 @@
+"""The programme list's filters: ?region=<slug>&country=gh&partner=<slug>&funder=<slug>.
+
+Slugs are those of the page's language; the country is a lower-case ISO 3166
+code. A value that names nothing (a mistyped or outdated shared link) is kept
+and reported on the page, which then lists no programme: the list itself exists,
+so it answers 200 with a message and the form to choose again, rather than a
+404 that would leave the visitor at a dead end.
+"""
+
+import unicodedata
+
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext_lazy
+from django_countries import countries
+from django_countries.fields import Country
+
+from programmes.languages import sort_key
+from programmes.models import (
+    Organisation,
+    Participation,
+    Programme,
+    Region,
+    published_q,
+)
+
+FILTER_NAMES = ("region", "country", "partner", "funder")
+# Longer values name nothing; shown back on the page, they stay short.
+MAX_VALUE_LENGTH = 100
+
+PART_LABELS = {
+    "region": "%(name)s",
+    "country": "%(name)s",
+    "partner": pgettext_lazy("programme list filter", "partner: %(name)s"),
+    "funder": pgettext_lazy("programme list filter", "funder: %(name)s"),
+}
+
+
+def clean_value(value):
+    """The value as looked up and shown back: no control characters, short."""
+    value = "".join(
+        char for char in value if not unicodedata.category(char).startswith("C")
+    )
+    return value.strip()[:MAX_VALUE_LENGTH]
+
+
+class ProgrammeFilters:
+    """The filters of one request, their options and the objects they name.
+
+    Three queries, whatever the amount of content: regions, organisations
+    (with their roles in published programmes) and the beneficiary countries.
+    """
+
+    def __init__(self, query):
+        self.values = {name: clean_value(query.get(name, "")) for name in FILTER_NAMES}
+        funder = Participation.Role.FUNDER
+        published = published_q("participations__programme__")
+        organisations = list(
+            Organisation.objects.published().annotate(
+                partner_roles=Count(
+                    "participations", filter=published & ~Q(participations__role=funder)
+                ),
+                funder_roles=Count(
+                    "participations", filter=published & Q(participations__role=funder)
+                ),
+            )
+        )
+        regions = list(
+            Region.objects.published().annotate(
+                programme_count=Count("programmes", filter=published_q("programmes__"))
+            )
+        )
+        self.region = self._named(regions, "region")
+        self.partner = self._named(organisations, "partner")
+        self.funder = self._named(organisations, "funder")
+        code = self.values["country"].upper()
+        self.country = Country(code) if code and code in countries else None
+
+        # Options lead to at least one programme; a chosen value stays selected.
+        self.region_options = [
+            region
+            for region in regions
+            if region.programme_count or region == self.region
+        ]
+        self.partner_options = self._sorted(
+            o for o in organisations if o.partner_roles or o == self.partner
+        )
+        self.funder_options = self._sorted(
+            o for o in organisations if o.funder_roles or o == self.funder
+        )
+        self.country_options = [
+            country
+            for country, _count in Programme.objects.published().beneficiary_countries()
+        ]
+        if self.country and self.country not in self.country_options:
+            self.country_options = sorted(
+                [*self.country_options, self.country],
+                key=lambda country: sort_key(country.name),
+            )
+
+    def _named(self, objects, name):
+        slug = self.values[name]
+        return next((obj for obj in objects if slug and obj.slug == slug), None)
+
+    @staticmethod
+    def _sorted(organisations):
+        return sorted(organisations, key=lambda o: sort_key(o.short_name))
+
+    @property
+    def is_active(self):
+        return any(self.values.values())
+
+    @property
+    def unknown(self):
+        """[(filter name, value)] for the values that name nothing."""
+        return [
+            (name, value)
+            for name, value in self.values.items()
+            if value and getattr(self, name) is None
+        ]
+
+    def apply(self, programmes):
+        if self.unknown:
+            return programmes.none()
+        if self.region:
+            programmes = programmes.for_region(self.region)
+        if self.country:
+            programmes = programmes.for_country(self.country.code)
+        if self.partner:
+            programmes = programmes.with_partner(self.partner)
+        if self.funder:
+            programmes = programmes.with_funder(self.funder)
+        return programmes
+
+    def query_for(self, language_code):
+        """These filters in `language_code`: slugs differ per language.
+
+        Used by alternate_url for the language switcher, hreflang and canonical
+        links. Unknown values are kept as they are.
+        """
+        query = {}
+        with translation.override(language_code):
+            for name, value in self.values.items():
+                obj = getattr(self, name)
+                if obj is None:
+                    if value:
+                        query[name] = value
+                elif name == "country":
+                    query[name] = obj.code.lower()
+                else:
+                    query[name] = obj.slug
+        return query
+
+    def parts(self):
+        """[(filter name, shown name, language of that name)] of the known filters."""
+        parts = []
+        if self.region:
+            parts.append(("region", self.region.name, self.region.language_of("name")))
+        if self.country:
+            parts.append(("country", self.country.name, translation.get_language()))
+        for name in ("partner", "funder"):
+            organisation = getattr(self, name)
+            if organisation:
+                field = "acronym" if organisation.acronym else "name"
+                parts.append(
+                    (name, organisation.short_name, organisation.language_of(field))
+                )
+        return parts
+
+    def description(self):
+        """The known filters as text for the page title: "Caraïbes, Ghana"."""
+        return ", ".join(
+            str(PART_LABELS[name]) % {"name": shown}
+            for name, shown, _lang in self.parts()
+        )
+
+    def description_html(self):
+        """The same for the heading, names in another language marked with lang."""
+        current = translation.get_language()
+        parts = []
+        for name, shown, language in self.parts():
+            if language != current:
+                shown = format_html('<span lang="{}">{}</span>', language, shown)
+            # Both the translated label and the name are escaped.
+            parts.append(
+                conditional_escape(str(PART_LABELS[name]))
+                % {"name": conditional_escape(shown)}
+            )
+        return mark_safe(", ".join(parts))

@@ -1,0 +1,258 @@
+"""Writing XLIFF 1.2, XLIFF 2.0 and PO files of the translations to do."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from lxml import etree
+from modeltranslation.utils import build_localized_fieldname
+from translate.storage import po, xliff, xliff2
+
+from programmes.editing.rich_text import ALLOWED_TAGS
+from programmes.languages import language_codes
+from programmes.models import HomePage, Participation
+from programmes.translating import glossary
+from programmes.translating.status import (
+    TO_DO,
+    Status,
+    all_statuses,
+    translatable_objects,
+)
+
+from .formats import (
+    CONTENT_TYPES,
+    EXTENSIONS,
+    ORIGINAL,
+    PO,
+    XLIFF,
+    XLIFF2,
+    XLIFF_12,
+    source_language_for,
+    xml_safe,
+)
+
+# --- Export --------------------------------------------------------------------------
+
+
+def statuses_to_export(target, only_outdated=False, models_=None, ids=None):
+    """The FieldStatus rows an export into `target` holds, in dashboard order.
+
+    `ids` selects records of the one model in `models_`. Fields whose source
+    is empty have nothing to translate.
+    """
+    objects = None
+    if ids:
+        (model,) = models_
+        objects = list(translatable_objects(model).filter(pk__in=ids))
+    source = source_language_for(target)
+    return [
+        status
+        for status in all_statuses(models_, objects)
+        if status.language == target
+        and status.source == source
+        and status.source_text
+        and (not only_outdated or status.status in TO_DO)
+    ]
+
+
+def record_name(obj):
+    """The record's name; a participation's names its programme too."""
+    if isinstance(obj, Participation):
+        return f"{obj.programme} — {obj}"
+    return str(obj)
+
+
+def page_address(obj, language):
+    """The public page showing the record, in `language` when it has one."""
+    page = obj.programme if isinstance(obj, Participation) else obj
+    for code in [language, *(c for c in language_codes() if c != language)]:
+        with translation.override(code):
+            if isinstance(page, HomePage):
+                return reverse("home")
+            slug = getattr(page, build_localized_fieldname("slug", code), None)
+            if slug and hasattr(page, "get_absolute_url"):
+                try:
+                    return page.get_absolute_url()
+                except NoReverseMatch:
+                    return ""
+    return ""
+
+
+def unit_notes(status, base_url, glossary_terms):
+    """Context for the translator, in the target language (theirs)."""
+    obj = status.obj
+    opts = obj._meta
+    field = opts.get_field(status.field)
+    notes = [
+        gettext("Record: %(record)s (%(kind)s)")
+        % {"record": record_name(obj), "kind": opts.verbose_name},
+        gettext("Field: %(field)s") % {"field": capfirst(field.verbose_name)},
+    ]
+    if field.max_length:
+        notes.append(
+            gettext("Maximum length: %(count)s characters")
+            % {"count": field.max_length}
+        )
+    if status.field in type(obj).rich_text_fields:
+        notes.append(
+            gettext("HTML: keep the source's tags; allowed tags: %(tags)s")
+            % {"tags": ", ".join(sorted(ALLOWED_TAGS))}
+        )
+    else:
+        notes.append(gettext("Plain text: no HTML tags."))
+    page = page_address(obj, status.language)
+    if page:
+        notes.append(gettext("Page: %(address)s") % {"address": base_url + page})
+    notes.append(
+        gettext("Edit in the admin: %(address)s")
+        % {"address": base_url + status.admin_url()}
+    )
+    notes.extend(
+        glossary.notes_for(
+            status.source_text, status.source, status.language, glossary=glossary_terms
+        )
+    )
+    return notes
+
+
+@dataclass
+class Export:
+    data: bytes
+    file_format: str
+    target: str
+    units: int = 0
+    missing: int = 0
+    outdated: int = 0
+
+    @property
+    def extension(self):
+        return EXTENSIONS[self.file_format]
+
+    @property
+    def content_type(self):
+        return CONTENT_TYPES[self.file_format]
+
+
+def export_translations(
+    target,
+    file_format=XLIFF,
+    only_outdated=False,
+    models_=None,
+    ids=None,
+    base_url="",
+):
+    """An exchange file for translation into `target`, as an Export.
+
+    `base_url` (https://example.org) makes page and admin addresses absolute;
+    without it they are paths.
+    """
+    statuses = statuses_to_export(target, only_outdated, models_, ids)
+    source = source_language_for(target)
+    base_url = base_url.rstrip("/")
+    glossary_terms = glossary.terms()
+    with translation.override(target):
+        notes = [unit_notes(status, base_url, glossary_terms) for status in statuses]
+    writer = {XLIFF: xliff12_file, XLIFF2: xliff20_file, PO: po_file}[file_format]
+    return Export(
+        data=writer(statuses, notes, source, target),
+        file_format=file_format,
+        target=target,
+        units=len(statuses),
+        missing=sum(status.status == Status.MISSING for status in statuses),
+        outdated=sum(status.status == Status.OUTDATED for status in statuses),
+    )
+
+
+def holds_rich_text(statuses):
+    return any(status.field in type(status.obj).rich_text_fields for status in statuses)
+
+
+def xliff12_file(statuses, notes, source, target):
+    # translate-toolkit starts new files in the XLIFF 1.1 namespace: start from
+    # a 1.2 document instead, built with lxml (no XML written by hand).
+    root = etree.Element(f"{{{XLIFF_12}}}xliff", nsmap={None: XLIFF_12})
+    root.set("version", "1.2")
+    file_element = etree.SubElement(root, f"{{{XLIFF_12}}}file")
+    file_element.set("original", ORIGINAL)
+    file_element.set("source-language", source)
+    file_element.set("target-language", target)
+    file_element.set("datatype", "html" if holds_rich_text(statuses) else "plaintext")
+    etree.SubElement(file_element, f"{{{XLIFF_12}}}body")
+    store = xliff.xlifffile.parsestring(
+        etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    )
+    for status, unit_notes_ in zip(statuses, notes, strict=True):
+        unit = store.UnitClass(xml_safe(status.source_text))
+        store.addunit(unit)
+        unit.setid(status.unit_id)
+        unit.target = xml_safe(status.text)
+        unit.set_state_n(
+            {
+                Status.MISSING: unit.S_NEEDS_TRANSLATION,
+                Status.OUTDATED: unit.S_NEEDS_REVIEW,
+                Status.UP_TO_DATE: unit.S_TRANSLATED,
+            }[status.status]
+        )
+        max_length = status.max_length
+        if max_length:
+            unit.xmlelement.set("maxwidth", str(max_length))
+            unit.xmlelement.set("size-unit", "char")
+        for note in unit_notes_:
+            unit.addnote(xml_safe(note), origin="developer")
+        if status.status == Status.OUTDATED and status.source_text_then:
+            # The source as it was when this translation was written, with it.
+            unit.addalttrans(
+                xml_safe(status.text),
+                origin=ORIGINAL,
+                sourcetxt=xml_safe(status.source_text_then),
+            )
+            unit.xmlelement[-1].set("alttranstype", "previous-version")
+    # Units made in the 1.1 namespace leave unused declarations behind.
+    etree.cleanup_namespaces(store.document)
+    return bytes(store)
+
+
+def xliff20_file(statuses, notes, source, target):
+    store = xliff2.Xliff2File(sourcelanguage=source, targetlanguage=target)
+    store.body.set("original", ORIGINAL)
+    for status, unit_notes_ in zip(statuses, notes, strict=True):
+        unit = store.UnitClass(xml_safe(status.source_text))
+        unit.setid(status.unit_id)
+        if status.text:
+            unit.target = xml_safe(status.text)
+        # The segment's state: "initial" for work to do, else "translated".
+        unit.markfuzzy(status.status != Status.UP_TO_DATE)
+        for note in unit_notes_:
+            unit.addnote(xml_safe(note), origin="developer")
+        store.addunit(unit)
+        # translate-toolkit puts <notes> in the segment; XLIFF 2.0 wants them
+        # first in the unit.
+        notes_element = unit.xmlelement.find(unit.namespaced("notes"))
+        if notes_element is not None:
+            unit.getunitelement().insert(0, notes_element)
+    return bytes(store)
+
+
+def po_file(statuses, notes, source, target):
+    store = po.pofile()
+    store.updateheader(
+        add=True,
+        Project_Id_Version=ORIGINAL,
+        Language=target,
+        # Not a standard header: PO files name their target language only.
+        X_Source_Language=source,
+    )
+    for status, unit_notes_ in zip(statuses, notes, strict=True):
+        unit = store.UnitClass(status.source_text)
+        unit.setcontext(status.unit_id)
+        unit.target = status.text
+        for note in unit_notes_:
+            unit.addnote(note, origin="developer")
+        if status.status == Status.OUTDATED:
+            unit.markfuzzy()
+            if status.source_text_then:
+                unit.prev_source = status.source_text_then
+        store.addunit(unit)
+    return bytes(store)

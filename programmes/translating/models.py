@@ -1,0 +1,98 @@
+"""What the translators' workflow stores: translation states and the glossary."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from programmes.content.bases import Timestamped
+
+
+class TranslationState(models.Model):
+    """What one language of one translated field was last written against.
+
+    `source_texts` keeps the other languages' text as it was when this one was
+    last written or marked as checked: when that text has changed since, this
+    translation is outdated, and the difference is what the translator must
+    carry over (programmes/translating/status.py keeps these rows current).
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    field = models.CharField(_("field"), max_length=50)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES
+    )
+    source_texts = models.JSONField(
+        _("text of the other languages when last translated"), default=dict
+    )
+    checked = models.BooleanField(
+        _("marked as checked"),
+        default=False,
+        help_text=_("Confirmed up to date without a change to its text."),
+    )
+    updated_at = models.DateTimeField(_("last translated or checked"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        verbose_name = _("translation state")
+        verbose_name_plural = _("translation states")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="translationstate_one_per_field_and_language",
+            )
+        ]
+        permissions = [
+            (
+                "review_translations",
+                _("Can see the translation dashboard and mark translations as checked"),
+            ),
+            ("exchange_translations", _("Can export and import translation files")),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.content_type.model}.{self.object_id}.{self.field} ({self.language})"
+        )
+
+
+class GlossaryTerm(Timestamped):
+    """A term and its translation, with the expansion of an acronym.
+
+    Acronyms are expanded on public pages with <abbr title> in the page's
+    language; translators get the pairs in export notes and are warned when a
+    translation uses the other language's term (programmes/translating/glossary.py).
+    """
+
+    term = models.CharField(
+        _("term"),
+        max_length=120,
+        help_text=_("As written in this language: UNODC, ONUDC, synthetic drugs."),
+    )
+    expansion = models.CharField(
+        _("expansion"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "For an acronym, its full form in this language; pages show it when the"
+            " acronym is pointed at or read aloud. Leave empty for other terms."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term

@@ -1,0 +1,339 @@
+"""Translation status, field by field: missing, up to date or outdated.
+
+Every save of a translated record keeps one TranslationState per field and
+language: the other languages' text as it was when this language was last
+written (or marked as checked). A translation is outdated when that text has
+changed since; the difference between then and now is what the translator has
+to carry over (a word diff in the dashboard).
+
+Which direction counts: a language that was itself missing or outdated and
+gets new text is catching up, so the languages it follows stay up to date. A
+language that was up to date and changes is a new source: the others become
+outdated. Writing every language in one save leaves them all up to date.
+
+Writes through `queryset.update()` bypass this, like every other signal.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
+from simple_history.models import HistoricalRecords
+
+from programmes.languages import language_codes
+from programmes.models import (
+    HomePage,
+    Organisation,
+    Participation,
+    Programme,
+    PublicationStatus,
+    Region,
+    TranslationState,
+)
+
+# The records translators work on, in the dashboard's order. Source titles are
+# citations, given in the cited page's language: not translated.
+TRACKED_MODELS = [HomePage, Programme, Organisation, Region, Participation]
+
+
+class Status(models.TextChoices):
+    MISSING = "missing", _("missing")
+    OUTDATED = "outdated", _("outdated")
+    UP_TO_DATE = "up_to_date", _("up to date")
+
+
+# A filter value that stands for both kinds of work to do.
+TO_DO = (Status.MISSING, Status.OUTDATED)
+
+
+def tracked_fields(model):
+    """The model's translated text fields, in form order: addresses are not text."""
+    translated = translator.get_options_for_model(model).get_field_names()
+    return [
+        field.name
+        for field in model._meta.fields
+        if field.name in translated
+        and not isinstance(field, (models.SlugField, models.URLField))
+    ]
+
+
+def texts(obj, field_name):
+    """{language code: the field's own text in that language}."""
+    return {
+        code: getattr(obj, build_localized_fieldname(field_name, code)) or ""
+        for code in language_codes()
+    }
+
+
+def source_language(target, values):
+    """The language a translation into `target` is made from.
+
+    The default language (the site's source text) when it has text, else the
+    first other language that has some.
+    """
+    others = [code for code in language_codes() if code != target]
+    with_text = [code for code in others if values.get(code)]
+    return (with_text or others)[0]
+
+
+def is_behind(code, values, state):
+    """Whether `code` was missing, or written against other text than `values`."""
+    if not values[code]:
+        return True
+    if state is None:
+        return False
+    return any(
+        values[other] and state.source_texts.get(other, "") != values[other]
+        for other in values
+        if other != code
+    )
+
+
+@dataclass
+class FieldStatus:
+    """The status of one field of one record in one language."""
+
+    obj: models.Model
+    field: str
+    language: str
+    status: str
+    values: dict
+    state: TranslationState | None = None
+    source: str = field(init=False)
+
+    def __post_init__(self):
+        self.source = source_language(self.language, self.values)
+
+    @property
+    def unit_id(self):
+        """A stable id for exchange files: "programme.3.summary"."""
+        return f"{self.obj._meta.model_name}.{self.obj.pk}.{self.field}"
+
+    @property
+    def text(self):
+        return self.values[self.language]
+
+    @property
+    def source_text(self):
+        return self.values[self.source]
+
+    @property
+    def source_text_then(self):
+        """The source's text when this translation was last written or checked."""
+        if self.state is None:
+            return self.source_text
+        return self.state.source_texts.get(self.source, "")
+
+    @property
+    def label(self):
+        return self.obj._meta.get_field(self.field).verbose_name
+
+    @property
+    def max_length(self):
+        return self.obj._meta.get_field(self.field).max_length
+
+    def admin_url(self):
+        """The change form, at the field's language tab (the programme's for a note)."""
+        if isinstance(self.obj, Participation):
+            # The inline's formset prefix: the programme's accessor to its rows.
+            accessor = Participation._meta.get_field(
+                "programme"
+            ).remote_field.get_accessor_name()
+            url = reverse(
+                "admin:programmes_programme_change", args=[self.obj.programme_id]
+            )
+            return f"{url}#{accessor}-group"
+        opts = self.obj._meta
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.obj.pk]
+        )
+        return f"{url}#id_{build_localized_fieldname(self.field, self.language)}"
+
+
+def states_by_key(objects):
+    """{(content type id, object id, field, language): state} for `objects`."""
+    by_type = {}
+    for obj in objects:
+        content_type = ContentType.objects.get_for_model(obj)
+        by_type.setdefault(content_type.pk, []).append(obj.pk)
+    query = models.Q(pk__in=[])
+    for content_type_id, ids in by_type.items():
+        query |= models.Q(content_type_id=content_type_id, object_id__in=ids)
+    return {
+        (state.content_type_id, state.object_id, state.field, state.language): state
+        for state in TranslationState.objects.filter(query)
+    }
+
+
+def object_statuses(obj, states):
+    """Every FieldStatus of one record, given states_by_key() of its kind."""
+    content_type_id = ContentType.objects.get_for_model(obj).pk
+    completeness = getattr(obj, "completeness_fields", ())
+    result = []
+    for name in tracked_fields(type(obj)):
+        values = texts(obj, name)
+        for code in language_codes():
+            state = states.get((content_type_id, obj.pk, name, code))
+            if values[code]:
+                status = (
+                    Status.OUTDATED
+                    if is_behind(code, values, state)
+                    else Status.UP_TO_DATE
+                )
+            elif name in completeness or any(values.values()):
+                status = Status.MISSING
+            else:
+                continue
+            result.append(FieldStatus(obj, name, code, status, values, state))
+    return result
+
+
+def translatable_objects(model):
+    """Records translators work on: archived pages no longer need translating."""
+    queryset = model._default_manager.all()
+    if model is Participation:
+        return queryset.exclude(
+            programme__status=PublicationStatus.ARCHIVED
+        ).select_related("programme", "organisation")
+    if hasattr(model, "status"):
+        return queryset.exclude(status=PublicationStatus.ARCHIVED)
+    return queryset
+
+
+def all_statuses(models_=None, objects=None):
+    """FieldStatus of every tracked field of every record (or of `objects`)."""
+    if objects is None:
+        objects = [
+            obj
+            for model in (models_ or TRACKED_MODELS)
+            for obj in translatable_objects(model)
+        ]
+    states = states_by_key(objects)
+    return [status for obj in objects for status in object_statuses(obj, states)]
+
+
+def percent_complete(statuses, language):
+    """The share of a language's fields that are up to date, 0-100."""
+    cells = [status for status in statuses if status.language == language]
+    if not cells:
+        return 100
+    done = sum(status.status == Status.UP_TO_DATE for status in cells)
+    return round(100 * done / len(cells))
+
+
+def mark_as_checked(obj, field_name, language, user=None):
+    """Confirm a translation still says what the source says, text unchanged."""
+    # The stored text, not what `obj` may hold: the check is about the page.
+    values = texts(type(obj)._base_manager.get(pk=obj.pk), field_name)
+    state, _created = TranslationState.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        field=field_name,
+        language=language,
+    )
+    state.source_texts = {
+        code: text for code, text in values.items() if code != language
+    }
+    state.checked = True
+    state.updated_by = user
+    state.save()
+    return state
+
+
+# Keeping the states current on every save (connected in apps.py) ---------
+
+
+def acting_user(instance):
+    """Who saves: the one an import or a restore names, else the request's user."""
+    user = getattr(instance, "_history_user", None)
+    if user is None:
+        request = getattr(HistoricalRecords.context, "request", None)
+        user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def remember_text_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    columns = [
+        build_localized_fieldname(name, code)
+        for name in tracked_fields(sender)
+        for code in language_codes()
+    ]
+    instance._text_before_save = (
+        sender._base_manager.filter(pk=instance.pk).values(*columns).first()
+    )
+
+
+def record_translation_states(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before_row = getattr(instance, "_text_before_save", None) or {}
+    instance._text_before_save = None
+    content_type = ContentType.objects.get_for_model(instance)
+    states = {
+        (state.field, state.language): state
+        for state in TranslationState.objects.filter(
+            content_type=content_type, object_id=instance.pk
+        )
+    }
+    user = acting_user(instance)
+    to_save, to_delete = [], []
+    codes = language_codes()
+    for name in tracked_fields(sender):
+        now = texts(instance, name)
+        then = {
+            code: before_row.get(build_localized_fieldname(name, code)) or ""
+            for code in codes
+        }
+        changed = {code for code in codes if now[code] != then[code]}
+        if not changed:
+            continue
+        behind = {
+            code: is_behind(code, then, states.get((name, code))) for code in codes
+        }
+        for code in codes:
+            state = states.get((name, code))
+            if not now[code]:
+                if state is not None:
+                    to_delete.append(state.pk)
+                continue
+            others_now = {other: now[other] for other in codes if other != code}
+            if state is None:
+                state = TranslationState(
+                    content_type=content_type,
+                    object_id=instance.pk,
+                    field=name,
+                    language=code,
+                    source_texts={
+                        other: then[other] for other in codes if other != code
+                    },
+                )
+            if code in changed:
+                state.source_texts = others_now
+                state.checked = False
+                state.updated_by = user
+            elif not behind[code] and all(behind[other] for other in changed):
+                # The others caught up with this text: it is still their source.
+                state.source_texts = {
+                    **state.source_texts,
+                    **{c: now[c] for c in changed},
+                }
+            elif state.pk is not None:
+                continue
+            to_save.append(state)
+    if to_delete:
+        TranslationState.objects.filter(pk__in=to_delete).delete()
+    for state in to_save:
+        state.save()
+
+
+def forget_translation_states(sender, instance, **kwargs):
+    TranslationState.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+    ).delete()

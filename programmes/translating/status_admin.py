@@ -1,0 +1,67 @@
+"""Translation status in the editors' lists and forms: a chip per language."""
+
+from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .dashboard import PERMISSION as REVIEW_TRANSLATIONS
+from .dashboard import STATUS_SYMBOLS, language_statuses, record_work
+from .status import Status, states_by_key
+
+STATUS_CHIP = (
+    '<span class="translation-status translation-status--{}" title="{}">{} {}'
+    '<span class="visually-hidden"> {}</span></span>'
+)
+
+
+def field_labels(obj, field_names):
+    """The fields as the change form names them, in its order: "Slug, Note on
+    the key facts"."""
+    fields = sorted(
+        (obj._meta.get_field(name) for name in field_names),
+        key=lambda field: field.creation_counter,
+    )
+    return ", ".join(str(capfirst(field.verbose_name)) for field in fields)
+
+
+class TranslationStatusMixin:
+    """A list column: each language missing, outdated or up to date (the fields
+    in its title); on the change form, the fields to translate
+    (programmes/translating/dashboard.py)."""
+
+    @admin.display(description=_("languages"))
+    def translation_status(self, obj):
+        states = getattr(obj, "_translation_states", None)
+        if states is None:
+            states = states_by_key([obj])
+        return format_html_join(
+            " ",
+            STATUS_CHIP,
+            (
+                (
+                    status,
+                    field_labels(obj, fields) or Status(status).label,
+                    code.upper(),
+                    STATUS_SYMBOLS[status],
+                    Status(status).label,
+                )
+                for code, status, fields in language_statuses(obj, states)
+            ),
+        )
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The states of the whole page in one query, not one per row.
+        states = states_by_key(changelist.result_list)
+        for obj in changelist.result_list:
+            obj._translation_states = states
+        return changelist
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and request.user.has_perm(REVIEW_TRANSLATIONS):
+            # The stored text: a form sent back with errors holds what was typed.
+            if request.method == "POST":
+                obj = type(obj)._base_manager.get(pk=obj.pk)
+            context["translation_work"] = record_work(obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
