@@ -187,7 +187,7 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploads in S3-compatible object storage when DJANGO_S3_BUCKET is set, so
-# that every application server sees the same files (docs/deployment.md).
+# that every application server sees the same files (docs/operations.md).
 # Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY in the environment, or the machine's role), never
 # from this file.

@@ -1,7 +1,7 @@
 """Uploads through Django's storage API: local files, or S3-compatible storage.
 
 With DJANGO_S3_BUCKET the default storage is django-storages' S3Storage
-(settings.py, docs/deployment.md); no test talks to a real bucket: botocore's
+(settings.py, docs/operations.md); no test talks to a real bucket: botocore's
 Stubber answers for S3, and a storage of our own stands for "elsewhere".
 """
 

@@ -4,7 +4,7 @@ Two gunicorn servers with DEBUG off, each with a data folder of its own
 (DJANGO_DATA_DIR: no shared disk), share the test database and the Redis at
 REDIS_URL. A page cached by one is fresh there as soon as an editor saves
 through the other: the content version lives in Redis (interpol_drugs/
-page_cache.py). docs/deployment.md describes such a deployment.
+page_cache.py). docs/operations.md describes such a deployment.
 
 Needs DATABASE_URL pointing at PostgreSQL and REDIS_URL: CI's PostgreSQL run
 sets both (.ci/run); elsewhere the test is skipped, saying so.
@@ -162,7 +162,7 @@ class Server:
 def two_servers(redis_and_postgresql, transactional_db, tmp_path):
     environment = {
         "PATH": os.environ["PATH"],
-        # What every server of a site shares (docs/deployment.md).
+        # What every server of a site shares (docs/operations.md).
         "DJANGO_SECRET_KEY": "two-servers-test-secret",
         "DATABASE_URL": database_address(),
         "REDIS_URL": redis_and_postgresql,
