@@ -15,7 +15,8 @@ import dj_database_url
 import pytest
 from django.conf import settings as django_settings
 
-from programmes import exchange, images
+from programmes.editing.images import checks as images
+from programmes.translating.exchange import formats as exchange
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -229,3 +230,18 @@ def test_links_between_pages_lead_somewhere(page):
         assert linked.is_file(), f"{page.name} links to a missing {target}"
         if anchor:
             assert anchor in anchors(linked), f"{page.name}: no #{anchor} in {target}"
+
+
+# Paths of the repository written in the docs: "programmes/editing/roles.py".
+REPOSITORY_PATH = re.compile(
+    r"\b(?:programmes|operations|interpol_drugs|accounts|tests|bench|tools|deploy|"
+    r"templates|static)/[\w./-]*\w/?"
+)
+
+
+@pytest.mark.parametrize("page", [README, *sorted(DOCS.glob("*.md"))], ids=str)
+def test_every_file_the_docs_name_exists(page):
+    named = set(REPOSITORY_PATH.findall(page.read_text(encoding="utf-8")))
+    assert named, f"{page.name} names no file: is the pattern still right?"
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"{page.name} names files that moved or went: {missing}"
