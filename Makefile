@@ -97,6 +97,7 @@ test-postgres: $(VENV)/.installed-postgres compilemessages ## The tests (browser
 check: $(VENV)/.installed-dev ## Lint, Django's checks and missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 

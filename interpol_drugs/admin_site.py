@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views
 from accounts.forms import AdminLoginForm
@@ -29,6 +30,9 @@ class StaffAdminSite(admin.AdminSite):
     code, staff enrol at two-factor/, and with DJANGO_ADMIN_REQUIRE_2FA=1 a
     staff member reaches nothing else until their session is verified."""
 
+    site_header = _("INTERPOL programmes against drug trafficking")
+    site_title = _("Site administration")
+    index_title = _("Content of the site")
     login_form = AdminLoginForm
     login_template = "accounts/login.html"
 

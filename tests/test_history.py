@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.urls import reverse
 
+from programmes.content.history import LOADED_REASON
 from programmes.editing.history.diff import word_diff
-from programmes.editing.history.reasons import LOADED_REASON
 from programmes.models import (
     HomePage,
     Organisation,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from programmes.editing import rich_text
+from programmes.content import rich_text
 from programmes.models import Organisation, Programme
 from programmes.public.search import SiteSearch
 

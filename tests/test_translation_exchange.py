@@ -20,8 +20,8 @@ from django.utils import translation
 from lxml import etree
 from translate.storage import po, xliff, xliff2
 
-from programmes.editing.history.reasons import reason_display
-from programmes.editing.rich_text import clean_for_storage, plain_text
+from programmes.content.history import reason_display
+from programmes.content.rich_text import clean_for_storage, plain_text
 from programmes.models import GlossaryTerm, Programme, TranslationState
 from programmes.translating.exchange import admin as exchange_admin
 from programmes.translating.exchange.checks import check_file

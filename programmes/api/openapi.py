@@ -8,8 +8,8 @@ language keys follow settings.LANGUAGES, so adding a language updates it.
 from django.conf import settings
 from django.urls import reverse
 
+from programmes.content.models import OrganisationKind, Participation, ProgrammeStage
 from programmes.languages import language_codes
-from programmes.models import OrganisationKind, Participation, ProgrammeStage
 
 from .responses import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, READ_METHODS
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from programmes.models import Organisation, Participation, Programme, Region
+from programmes.content.models import Organisation, Participation, Programme, Region
 
 
 def programmes():

@@ -14,8 +14,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition
 
+from programmes.content.models import LoadedRecord, Organisation, Programme, Region
 from programmes.languages import language_codes
-from programmes.models import LoadedRecord, Organisation, Programme, Region
 
 # Part of every ETag: bump it when the shape of the responses changes, so that
 # cached copies in the old shape are not revalidated.

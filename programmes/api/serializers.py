@@ -16,7 +16,7 @@ from django.utils import translation
 from django_countries.fields import Country
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from programmes.editing.rich_text import plain_text, render
+from programmes.content.rich_text import plain_text, render
 from programmes.languages import language_codes
 
 

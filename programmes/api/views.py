@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from programmes.models import Organisation, Programme, Region
+from programmes.content.models import Organisation, Programme, Region
 
 from . import downloads, openapi, queries
 from .responses import ApiError, api_view, json_response, paginated_response

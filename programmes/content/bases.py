@@ -1,17 +1,20 @@
 """What the content models share: timestamps, translations, publication, images."""
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from programmes.editing.images.checks import check_alternative_text, upload_path
-from programmes.editing.rich_text import clean_for_storage
 from programmes.languages import language_codes, language_in_sentence
+
+from .rich_text import clean_for_storage
 
 
 def per_language_unique(field_name, model_name):
@@ -54,7 +57,7 @@ class TranslatableModel(models.Model):
     # Translated fields every language needs before a record counts as complete.
     completeness_fields = ()
     # Translated fields holding rich text, sanitised in every language on
-    # clean and save (programmes/editing/rich_text.py).
+    # clean and save (programmes/content/rich_text.py).
     rich_text_fields = ()
 
     class Meta:
@@ -225,6 +228,31 @@ class Publishable(models.Model):
     @property
     def is_archived(self):
         return self.status == PublicationStatus.ARCHIVED
+
+
+def upload_path(instance, filename):
+    """images/programme/3f2c….jpg: a fresh name per upload, never the visitor's.
+
+    A new name for every file means a replaced image never overwrites one a
+    cache or an old revision still points to.
+    """
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"images/{instance._meta.model_name}/{uuid.uuid4().hex}{extension}"
+
+
+def check_alternative_text(instance):
+    """{field: message} for each language lacking a text alternative."""
+    if not instance.image or instance.image_is_decorative:
+        return {}
+    errors = {}
+    for code in language_codes():
+        field_name = build_localized_fieldname("image_alt", code)
+        if not (getattr(instance, field_name, "") or "").strip():
+            errors[field_name] = gettext(
+                "Describe the image in %(language)s for people who cannot see "
+                "it, or tick “decorative image” if it adds nothing to the text."
+            ) % {"language": language_in_sentence(code)}
+    return errors
 
 
 class Illustrated(models.Model):

@@ -22,9 +22,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django_countries.fields import CountryField
 
-from programmes.editing.history.reasons import LOADED_REASON
-from programmes.editing.history.revisions import one_revision
-from programmes.models import (
+from .history import LOADED_REASON, one_revision
+from .models import (
     HomePage,
     LoadedRecord,
     Organisation,

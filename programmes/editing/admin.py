@@ -1,38 +1,20 @@
-from django.conf import settings
-from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, FilteredSelectMultiple
+"""The editors' admin: the widgets, mixins and inlines the model admins share."""
+
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationTabularInline
 
-from programmes.models import (
-    HomePage,
-    Organisation,
+from programmes.content.models import (
     Participation,
-    Programme,
-    Region,
     Source,
 )
-from programmes.public import views
-from programmes.translating.exchange.admin import ExportForTranslationAdminMixin
-from programmes.translating.glossary_admin import GlossaryWarningsAdminMixin
-from programmes.translating.status_admin import TranslationStatusMixin
 
-from .history.admin import HistoryAdminMixin
-from .images.admin import ImageAdminMixin
-from .publishing import EditLockForm, PublishingAdminMixin
-from .redirects import FormerAddressesAdminMixin
-from .rich_text_admin import RichTextAdminMixin
 from .roles_admin import (
     TextOnlyUnlessPublisherInlineMixin,
-    TextOnlyUnlessPublisherMixin,
 )
-
-admin.site.site_header = _("INTERPOL programmes against drug trafficking")
-admin.site.site_title = _("Site administration")
-admin.site.index_title = _("Content of the site")
 
 # Editors type "www.unodc.org": assume HTTPS, as Django 6 will.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -130,172 +112,3 @@ class SourceInline(
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
     fields = ["title", "url", "language", "checked_on", "display_order"]
-
-
-class PublicPageAdmin(
-    HistoryAdminMixin,
-    GlossaryWarningsAdminMixin,
-    TextOnlyUnlessPublisherMixin,
-    FormerAddressesAdminMixin,
-    PublishingAdminMixin,
-    NulSafeLookupsMixin,
-    TranslationStatusMixin,
-    ExportForTranslationAdminMixin,
-    TabbedTranslationAdmin,
-):
-    """The admin of a kind of public page (programmes, organisations, regions).
-
-    Revisions and restore, glossary warnings, translators' text-only forms,
-    former addresses, publishing and previews (subclasses name their
-    `preview_view`), translation status chips and files, language tabs.
-    """
-
-    actions = [*PublishingAdminMixin.actions, "export_for_translation"]
-    prepopulated_fields = {"slug": ("name",)}
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
-    preview_view = views.ProgrammeDetailView
-    list_display = [
-        "name",
-        "acronym",
-        "publication_status",
-        "translation_status",
-        "display_order",
-    ]
-    list_filter = ["status", "stage", "beneficiary_regions"]
-    search_fields = [
-        "acronym",
-        *(f"name_{code}" for code, _name in settings.LANGUAGES),
-        *(f"summary_{code}" for code, _name in settings.LANGUAGES),
-    ]
-    filter_horizontal = ["beneficiary_regions"]
-    inlines = [ParticipationInline, SourceInline]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # The admin's two-pane filter beats a 250-line multiple select.
-        if db_field.name == "beneficiary_countries":
-            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, False)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "name",
-                    "acronym",
-                    "slug",
-                    "former_addresses",
-                    "summary",
-                    "description",
-                ]
-            },
-        ),
-        (
-            _("Key facts"),
-            {
-                "fields": [
-                    ("start_year", "end_year"),
-                    ("budget_amount", "budget_currency"),
-                    "stage",
-                    "stated_country_count",
-                    "beneficiary_countries",
-                    "facts_note",
-                    "website",
-                ]
-            },
-        ),
-        (_("Beneficiary regions"), {"fields": ["beneficiary_regions"]}),
-        ImageAdminMixin.image_fieldset,
-        (
-            _("Publication"),
-            {"fields": ["status", "published_at", "preview_links", "display_order"]},
-        ),
-    ]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
-    preview_view = views.OrganisationDetailView
-    list_display = [
-        "name",
-        "acronym",
-        "kind",
-        "publication_status",
-        "translation_status",
-    ]
-    list_filter = ["status", "kind"]
-    search_fields = [
-        *(f"name_{code}" for code, _name in settings.LANGUAGES),
-        *(f"acronym_{code}" for code, _name in settings.LANGUAGES),
-    ]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "name",
-                    "acronym",
-                    "slug",
-                    "former_addresses",
-                    "kind",
-                    "website",
-                    "description",
-                ]
-            },
-        ),
-        ImageAdminMixin.image_fieldset,
-        (_("Publication"), {"fields": ["status", "published_at", "preview_links"]}),
-    ]
-
-
-@admin.register(Region)
-class RegionAdmin(PublicPageAdmin):
-    preview_view = views.RegionDetailView
-    list_display = [
-        "name",
-        "publication_status",
-        "translation_status",
-        "display_order",
-    ]
-    list_filter = ["status"]
-    search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "former_addresses", "countries"]}),
-        (
-            _("Publication"),
-            {"fields": ["status", "published_at", "preview_links", "display_order"]},
-        ),
-    ]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # The same two-pane country picker as on programmes.
-        if db_field.name == "countries":
-            kwargs["widget"] = FilteredSelectMultiple(db_field.verbose_name, False)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-@admin.register(HomePage)
-class HomePageAdmin(
-    HistoryAdminMixin,
-    GlossaryWarningsAdminMixin,
-    TextOnlyUnlessPublisherMixin,
-    NulSafeLookupsMixin,
-    TranslationStatusMixin,
-    TabbedTranslationAdmin,
-):
-    list_display = ["title", "translation_status"]
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-    # Two editors on the home page: the second save is refused.
-    form = EditLockForm
-    # Never deleted (has_delete_permission): nothing to recover.
-    recover_deleted = False
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not HomePage.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

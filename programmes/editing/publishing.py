@@ -24,8 +24,8 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from programmes.content.bases import PublicationStatus
 from programmes.languages import language_codes
-from programmes.models import PublicationStatus
 
 
 class EditLockForm(forms.ModelForm):

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from programmes.languages import language_codes
-from programmes.models import SlugRedirect
+
+from .models import SlugRedirect
 
 
 def slug_fields():

@@ -2,7 +2,7 @@
 
 The toolbar (static/admin-site/rich-text.js) only types tags into the
 textarea: without JavaScript the textarea works the same, and what is saved is
-sanitised by the model either way (programmes/editing/rich_text.py).
+sanitised by the model either way (programmes/content/rich_text.py).
 """
 
 import json

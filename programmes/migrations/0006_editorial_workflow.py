@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import programmes.editing.images.checks
+import programmes.content.bases
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='image',
-            field=models.ImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP.', upload_to=programmes.editing.images.checks.upload_path, verbose_name='image', width_field='image_width'),
+            field=models.ImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP.', upload_to=programmes.content.bases.upload_path, verbose_name='image', width_field='image_width'),
         ),
         migrations.AddField(
             model_name='organisation',
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='image',
-            field=models.ImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP.', upload_to=programmes.editing.images.checks.upload_path, verbose_name='image', width_field='image_width'),
+            field=models.ImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP.', upload_to=programmes.content.bases.upload_path, verbose_name='image', width_field='image_width'),
         ),
         migrations.AddField(
             model_name='programme',

@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
-from programmes.models import Programme
+from programmes.content.models import Programme
 
 from .fallbacks import fallback_fields, fallback_notice_text
 from .metadata import SITE_NAME

@@ -17,14 +17,9 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 from django_countries.fields import Country
 
+from programmes.content.bases import published_q
+from programmes.content.models import Organisation, Participation, Programme, Region
 from programmes.languages import sort_key
-from programmes.models import (
-    Organisation,
-    Participation,
-    Programme,
-    Region,
-    published_q,
-)
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
 # Longer values name nothing; shown back on the page, they stay short.

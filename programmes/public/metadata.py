@@ -19,8 +19,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from programmes.editing.rich_text import plain_text
-from programmes.models import Organisation, Programme, Region
+from programmes.content.models import Organisation, Programme, Region
+from programmes.content.rich_text import plain_text
 
 from .fallbacks import fallback_fields
 

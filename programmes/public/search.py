@@ -33,9 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from programmes.editing.rich_text import plain_text
+from programmes.content.models import Organisation, Programme, Region
+from programmes.content.rich_text import plain_text
 from programmes.languages import sort_key
-from programmes.models import Organisation, Programme, Region
 
 MAX_QUERY_LENGTH = 200
 # Bounds the work per search, whatever is typed.

@@ -8,7 +8,7 @@ from django.db.models import Max, Value
 from django.urls import reverse
 from modeltranslation.utils import build_localized_fieldname
 
-from programmes.models import HomePage, Organisation, Programme, Region
+from programmes.content.models import HomePage, Organisation, Programme, Region
 
 from .fallbacks import hreflang_alternates, hreflang_languages
 

@@ -6,8 +6,9 @@ from django.views.generic import DetailView, ListView
 from django_countries import countries
 from django_countries.fields import Country
 
+from programmes.content.bases import published_q
+from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
-from programmes.models import HomePage, Organisation, Programme, Region, published_q
 
 from .filters import ProgrammeFilters
 from .search import SiteSearch

@@ -2,7 +2,7 @@
 
 from django import template
 
-from programmes.editing import rich_text as rich_text_module
+from programmes.content import rich_text as rich_text_module
 
 register = template.Library()
 

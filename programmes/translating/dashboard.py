@@ -28,10 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.utils import build_localized_fieldname
 
+from programmes.content.models import Participation, Programme
 from programmes.editing.history.diff import word_diff
 from programmes.editing.roles import PUBLISHABLE, TRANSLATORS
 from programmes.languages import language_codes, language_in_sentence
-from programmes.models import Participation, Programme
 
 from .status import (
     TO_DO,

@@ -31,7 +31,8 @@ from modeltranslation.utils import build_localized_fieldname
 
 from programmes.content.version import read_version
 from programmes.languages import language_codes
-from programmes.models import GlossaryTerm
+
+from .models import GlossaryTerm
 
 
 def term_in(term, language):

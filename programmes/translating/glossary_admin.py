@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from programmes.languages import language_codes
-from programmes.models import GlossaryTerm
 
 from .glossary import warnings_for
+from .models import GlossaryTerm
 
 
 @admin.register(GlossaryTerm)

@@ -24,16 +24,17 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
-from programmes.languages import language_codes
-from programmes.models import (
+from programmes.content.bases import PublicationStatus
+from programmes.content.models import (
     HomePage,
     Organisation,
     Participation,
     Programme,
-    PublicationStatus,
     Region,
-    TranslationState,
 )
+from programmes.languages import language_codes
+
+from .models import TranslationState
 
 # The records translators work on, in the dashboard's order. Source titles are
 # citations, given in the cited page's language: not translated.

@@ -17,25 +17,26 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
 from programmes.content.bases import Illustrated, Publishable
-from programmes.editing.history.diff import differences, related_differences
-from programmes.editing.history.reasons import (
+from programmes.content.history import (
     RECOVERED_REASON,
     RESTORED_PATTERN,
+    one_revision,
     reason_display,
 )
-from programmes.editing.history.revisions import (
+from programmes.content.models import Participation, Programme, Source
+
+from .diff import differences, related_differences
+from .revisions import (
     Snapshot,
     deleted_rows,
     deletion_records,
     differing_fields,
     history_fields,
     last_state,
-    one_revision,
     recover,
     restorable_fields,
     restore,
 )
-from programmes.models import Participation, Programme, Source
 
 # --- Presentation ---------------------------------------------------------------------
 

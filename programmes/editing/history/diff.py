@@ -11,13 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from programmes.editing.history.revisions import differing_fields
+from programmes.content.models import Organisation, Participation, Source
 from programmes.languages import language_codes
-from programmes.models import (
-    Organisation,
-    Participation,
-    Source,
-)
+
+from .revisions import differing_fields
 
 # --- Differences, word by word ------------------------------------------------------
 

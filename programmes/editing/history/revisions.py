@@ -1,7 +1,6 @@
 """Revisions: which fields they hold, snapshots of them, writing, restoring and
 recovering them."""
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,13 +14,16 @@ from django.utils.translation import gettext, pgettext
 from django_countries.fields import CountryField
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
-from simple_history.models import HistoricalRecords
-from simple_history.utils import get_m2m_field_name
 
-from programmes.content.bases import Illustrated, Publishable
-from programmes.editing.history.reasons import RECOVERED_REASON, restored_reason
+from programmes.content.bases import Illustrated, PublicationStatus, Publishable
+from programmes.content.history import (
+    RECOVERED_REASON,
+    m2m_history_model,
+    one_revision,
+    restored_reason,
+)
+from programmes.content.models import Participation, Programme, Source
 from programmes.languages import language_codes, language_in_sentence
-from programmes.models import Participation, Programme, PublicationStatus, Source
 
 # --- Fields -----------------------------------------------------------------------
 
@@ -143,10 +145,6 @@ def restorable_fields(model):
 # --- Snapshots: a revision's values, or the object's current ones -----------------
 
 
-def m2m_history_model(field):
-    return HistoricalRecords.m2m_models[field]
-
-
 def related_name_of(field):
     """The column of the many-to-many table naming the other side (region)."""
     return field.m2m_reverse_field_name()
@@ -224,45 +222,6 @@ def differing_fields(fields, old, new):
 
 
 # --- Writing revisions ----------------------------------------------------------------
-
-
-@contextmanager
-def one_revision(instance, redate=False):
-    """Many-to-many changes made in the block go into the revision just saved.
-
-    Django sets a many-to-many field after saving the object, and the history
-    would record each change of the set as a revision of its own, with the
-    regions of the save before. In the block those revisions are not written;
-    after it, the last revision gets the regions the object has now and, with
-    `redate`, the time now, so that rows saved in the block (the admin's
-    inlines) count as part of it.
-    """
-    m2m_fields = type(instance).history.model._history_m2m_fields
-    if not m2m_fields and not redate:
-        yield
-        return
-    instance.skip_history_when_saving = True
-    try:
-        yield
-    finally:
-        del instance.skip_history_when_saving
-    record = instance.history.order_by("-history_date", "-history_id").first()
-    if record is None:
-        return
-    if redate:
-        type(record).objects.filter(pk=record.pk).update(history_date=timezone.now())
-    for field in m2m_fields:
-        model = m2m_history_model(field)
-        model.objects.filter(history=record).delete()
-        through = field.remote_field.through
-        rows = through.objects.filter(**{get_m2m_field_name(field): instance})
-        model.objects.bulk_create(
-            model(
-                history=record,
-                **{f.attname: getattr(row, f.attname) for f in through._meta.fields},
-            )
-            for row in rows
-        )
 
 
 def set_many_to_many(obj, snapshot):

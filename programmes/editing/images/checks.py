@@ -9,7 +9,6 @@ is not the upload but Pillow's re-encoding of its pixels, so no metadata
 
 import io
 import re
-import uuid
 import warnings
 from pathlib import PurePosixPath
 
@@ -17,12 +16,8 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageOps
-
-from programmes.languages import language_codes, language_in_sentence
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
@@ -115,16 +110,6 @@ def max_upload_bytes():
 
 def max_pixels():
     return getattr(settings, "IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS)
-
-
-def upload_path(instance, filename):
-    """images/programme/3f2c….jpg: a fresh name per upload, never the visitor's.
-
-    A new name for every file means a replaced image never overwrites one a
-    cache or an old revision still points to.
-    """
-    extension = PurePosixPath(filename).suffix.lower()
-    return f"images/{instance._meta.model_name}/{uuid.uuid4().hex}{extension}"
 
 
 # --- Checking an upload ---------------------------------------------------------
@@ -363,21 +348,3 @@ class CheckedImageField(forms.ImageField):
         return SimpleUploadedFile(
             f"image.{extension}", cleaned, content_type=f"image/{extension}"
         )
-
-
-# --- Alternative text -----------------------------------------------------------
-
-
-def check_alternative_text(instance):
-    """{field: message} for each language lacking a text alternative."""
-    if not instance.image or instance.image_is_decorative:
-        return {}
-    errors = {}
-    for code in language_codes():
-        field_name = build_localized_fieldname("image_alt", code)
-        if not (getattr(instance, field_name, "") or "").strip():
-            errors[field_name] = gettext(
-                "Describe the image in %(language)s for people who cannot see "
-                "it, or tick “decorative image” if it adds nothing to the text."
-            ) % {"language": language_in_sentence(code)}
-    return errors

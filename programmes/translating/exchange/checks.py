@@ -10,9 +10,9 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
-from programmes.editing.rich_text import clean_for_storage, has_markup, plain_text
+from programmes.content.models import Participation
+from programmes.content.rich_text import clean_for_storage, has_markup, plain_text
 from programmes.languages import language_codes, language_in_sentence
-from programmes.models import Participation
 from programmes.translating import glossary
 from programmes.translating.status import (
     Status,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from modeltranslation.utils import build_localized_fieldname
 
-from programmes.editing.history.reasons import imported_reason
+from programmes.content.history import imported_reason
 from programmes.translating.status import (
     mark_as_checked,
 )

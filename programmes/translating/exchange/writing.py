@@ -10,9 +10,9 @@ from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
 from translate.storage import po, xliff, xliff2
 
-from programmes.editing.rich_text import ALLOWED_TAGS
+from programmes.content.models import HomePage, Participation
+from programmes.content.rich_text import ALLOWED_TAGS
 from programmes.languages import language_codes
-from programmes.models import HomePage, Participation
 from programmes.translating import glossary
 from programmes.translating.status import (
     TO_DO,
