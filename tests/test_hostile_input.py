@@ -623,6 +623,8 @@ def viewer(db):
 def editor(db):
     """Staff who may change the content, but not add, delete or publish records:
     its text only (programmes/admin_roles.py; the roles: tests/test_roles.py)."""
+    # Hand-picked, not the Editors group: the tests probe what a form refuses
+    # to someone holding change without add, delete or publish.
     return staff_client("editor", CHANGE)
 
 
