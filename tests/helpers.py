@@ -1,18 +1,54 @@
-"""Small helpers shared by test modules."""
+"""Small helpers shared by test modules.
 
+Test modules never import one another: what two of them share lives here,
+in conftest.py (fixtures), or in tests/pages.py, factories.py and hostile.py.
+"""
+
+import html
+import io
+import json
 import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import html5lib
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from PIL import Image
+
+from programmes.editing.images import renditions
+from programmes.editing.images.checks import CheckedImageField
+
+from .factories import add_participation, make_organisation, make_programme, make_region
+
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def staff_member(group, username):
-    """A staff member of one of the groups sync_roles makes."""
+def staff_member(group, username, password=None):
+    """A staff member of a group sync_roles makes from programmes/editing/roles.py
+    (EDITORS, TRANSLATORS, ADMINISTRATORS): their permissions are the group's."""
     call_command("sync_roles", verbosity=0)
-    user = User.objects.create_user(username, f"{username}@example.org", is_staff=True)
-    user.groups.set(Group.objects.filter(name=group))
+    user = User.objects.create_user(
+        username, f"{username}@example.org", password, is_staff=True
+    )
+    user.groups.set([Group.objects.get(name=group)])
     return user
+
+
+def logged_in(user):
+    """A test client with `user` signed in (force_login: django-axes refuses a
+    plain client.login() without a request)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def needs(tool_is_there, message):
@@ -22,3 +58,208 @@ def needs(tool_is_there, message):
     if os.environ.get("CI"):
         pytest.fail(f"{message} (CI installs it: see .ci/run)")
     pytest.skip(message)
+
+
+# --- Pages -------------------------------------------------------------------
+
+
+def parse(response):
+    """The page as an element tree; fails on any HTML parse error."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    return parser.parse(response.content.decode())
+
+
+def text_of(response):
+    """The page's visible text, tags removed and entities decoded."""
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    # An abbreviation is inline: "l’<abbr>ONUDC</abbr>" reads "l’ONUDC".
+    body = re.sub(r"</?abbr\b[^>]*>", "", body)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def links(tree, selector=".//a"):
+    return [a.get("href") for a in tree.iterfind(selector)]
+
+
+def preview_url(obj, language):
+    """The admin's preview of `obj` in `language`."""
+    name = f"admin:programmes_{obj._meta.model_name}_preview"
+    return reverse(name, args=[obj.pk, language])
+
+
+# --- The Nu HTML Checker -----------------------------------------------------
+
+VNU = BASE_DIR / "tools/a11y/node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def checker_or_skip():
+    missing = []
+    if shutil.which("java") is None:
+        missing.append("Java (apt-get install default-jre-headless)")
+    if not VNU.exists():
+        missing.append("vnu.jar (npm ci --prefix tools/a11y)")
+    if missing:
+        message = "The Nu HTML Checker needs " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+# --- Settings in a fresh process ---------------------------------------------
+
+
+def in_fresh_process(code, tmp_path, **environment):
+    """Runs `code` with the site's settings in a new process; returns its JSON."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "test",
+        "DJANGO_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "interpol_drugs.settings",
+        **environment,
+    }
+    script = "import json, django\nfrom django.conf import settings\ndjango.setup()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script + code],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def settings_value(name, **environment):
+    """A setting as a fresh process computes it from `environment`."""
+    env = {"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "test", **environment}
+    code = f"from interpol_drugs import settings; print(settings.{name})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+# --- Images ------------------------------------------------------------------
+
+
+def image_bytes(
+    format_name="JPEG", size=(1600, 900), mode="RGB", colour="teal", **options
+):
+    buffer = io.BytesIO()
+    Image.new(mode, size, colour).save(buffer, format_name, **options)
+    return buffer.getvalue()
+
+
+def stored_names(obj):
+    return {obj.image.name, *renditions.rendition_files(obj.image_renditions)}
+
+
+def with_image(obj, data=None, name="photo.jpg"):
+    """Attach an image as the admin would: checked, re-encoded, then saved."""
+    cleaned = CheckedImageField().clean(
+        SimpleUploadedFile(name, data or image_bytes(), "image/jpeg")
+    )
+    obj.image = cleaned
+    obj.image_alt_fr = "Des douaniers inspectent un conteneur."
+    obj.image_alt_en = "Customs officers inspect a container."
+    obj.save()
+    obj.refresh_from_db()
+    return obj
+
+
+# --- Every public address ------------------------------------------------------
+
+LANGUAGES = ["fr", "en"]
+
+
+def build_programmes(count, organisation, region):
+    for _ in range(count):
+        programme = make_programme(beneficiary_countries=["GH", "NG", "BR"])
+        programme.beneficiary_regions.add(region, make_region())
+        add_participation(programme, organisation, role="partner", note_en="a note")
+        add_participation(programme, make_organisation(), role="funder")
+        programme.sources.create(
+            title="A source", url="https://example.org/", language="en"
+        )
+
+
+def every_public_address(language, programme, organisation, region, archived):
+    """{address: expected status} for every public route, in `language`."""
+    with translation.override(language):
+        programme_list = reverse("programmes:programme_list")
+        search = reverse("programmes:search")
+        former_slug = programme.get_absolute_url().replace(
+            getattr(programme, f"slug_{language}"), "a-former-slug"
+        )
+        return {
+            f"/{language}/": 200,
+            programme_list: 200,
+            f"{programme_list}?region={region.slug}": 200,
+            f"{programme_list}?country=gh&partner={organisation.slug}": 200,
+            programme.get_absolute_url(): 200,
+            # The lookups a missing slug costs: former address, archived page.
+            former_slug: 301,
+            archived.get_absolute_url(): 410,
+            f"{programme_list}nothing-here/": 404,
+            f"/{language}/nothing-here/": 404,
+            reverse("programmes:organisation_list"): 200,
+            organisation.get_absolute_url(): 200,
+            reverse("programmes:region_list"): 200,
+            region.get_absolute_url(): 200,
+            reverse("programmes:country_list"): 200,
+            reverse("programmes:country_detail", args=["gh"]): 200,
+            f"{search}?q=programme": 200,
+            search: 200,
+            reverse("programmes:feed"): 200,
+            # Unprefixed: answered in the language Accept-Language asks for.
+            "/sitemap.xml": 200,
+            "/robots.txt": 200,
+            "/api/v1/": 200,
+            "/api/v1/openapi.json": 200,
+            "/api/v1/programmes/": 200,
+            f"/api/v1/programmes/{programme.pk}/": 200,
+            "/api/v1/programmes.csv": 200,
+            "/api/v1/organisations/": 200,
+            f"/api/v1/organisations/{organisation.pk}/": 200,
+            "/api/v1/organisations.csv": 200,
+            "/api/v1/regions/": 200,
+            f"/api/v1/regions/{region.pk}/": 200,
+            "/api/v1/regions.csv": 200,
+            "/api/v1/countries/": 200,
+            "/api/v1/countries/gh/": 200,
+            "/api/v1/countries.csv": 200,
+            "/api/v1/nothing-here/": 404,
+        }
+
+
+def every_kind_of_page(count):
+    """({language: {address: status}}, (organisation, region)) of a site with
+    `count` programmes, one with a former slug (SlugRedirect), and an archived
+    one."""
+    organisation = make_organisation()
+    region = make_region()
+    build_programmes(count, organisation, region)
+    programme = organisation.programmes.order_by("pk").first()
+    # Renamed, then given its slugs back: "a-former-slug" stays a redirect.
+    slugs = {language: getattr(programme, f"slug_{language}") for language in LANGUAGES}
+    for language in LANGUAGES:
+        setattr(programme, f"slug_{language}", "a-former-slug")
+    programme.save()
+    for language, slug in slugs.items():
+        setattr(programme, f"slug_{language}", slug)
+    programme.save()
+    archived = make_programme(status="archived")
+    return {
+        language: every_public_address(
+            language, programme, organisation, region, archived
+        )
+        for language in LANGUAGES
+    }, (organisation, region)

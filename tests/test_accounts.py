@@ -13,8 +13,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.lockout import client_ip
+from programmes.editing.roles import EDITORS
 
-from .test_settings import settings_value
+from .helpers import settings_value, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,7 @@ def no_code_throttling(settings):
 
 @pytest.fixture
 def staff(db):
-    return User.objects.create_user(
-        "editor", "editor@example.org", PASSWORD, is_staff=True
-    )
+    return staff_member(EDITORS, "editor", PASSWORD)
 
 
 def add_device(user, confirmed=True):

@@ -4,49 +4,9 @@ CI (.ci/run) starts a throwaway Redis and sets REDIS_URL, so the Redis test
 runs there; elsewhere it is skipped without REDIS_URL.
 """
 
-import json
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
-import pytest
-
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def redis_url():
-    """The real Redis at REDIS_URL; skipped without one, except in CI."""
-    if url := os.environ.get("REDIS_URL"):
-        return url
-    message = "REDIS_URL is not set (.ci/run starts a throwaway Redis)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def in_fresh_process(code, tmp_path, **environment):
-    """Runs `code` with the site's settings in a new process; returns its JSON."""
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SECRET_KEY": "test",
-        "DJANGO_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "interpol_drugs.settings",
-        **environment,
-    }
-    script = "import json, django\nfrom django.conf import settings\ndjango.setup()\n"
-    result = subprocess.run(
-        [sys.executable, "-c", script + code],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
-
+from .helpers import in_fresh_process
 
 READ_CACHE_SETTINGS = "print(json.dumps(settings.CACHES['default']))"
 

@@ -15,7 +15,7 @@ from programmes.content.loading import DEFAULT_CONTENT_FILE
 from programmes.models import LoadedRecord, Programme, Region
 
 from .factories import make_programme, make_region
-from .test_views import links, parse, text_of
+from .helpers import links, parse, text_of
 
 pytestmark = pytest.mark.django_db
 

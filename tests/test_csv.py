@@ -10,7 +10,7 @@ import pytest
 from programmes.models import Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .test_views import parse
+from .helpers import parse
 
 pytestmark = pytest.mark.django_db
 

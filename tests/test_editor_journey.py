@@ -2,8 +2,6 @@
 the old address redirects, restore an earlier revision."""
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -27,21 +25,11 @@ def public_url(programme, language):
         return programme.get_absolute_url()
 
 
-@pytest.fixture
-def editor():
-    call_command("sync_roles", verbosity=0)
-    user = User.objects.create_user("edith", is_staff=True)
-    user.groups.set([*user.groups.model.objects.filter(name="Editors")])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_draft_preview_publish_rename_redirect_restore(editor):
+def test_draft_preview_publish_rename_redirect_restore(editor_client):
     visitor = Client()
 
     # 1. A draft, in both languages.
-    response = editor.post(
+    response = editor_client.post(
         reverse("admin:programmes_programme_add"),
         {
             "name_fr": "Programme Horizon",
@@ -66,21 +54,23 @@ def test_draft_preview_publish_rename_redirect_restore(editor):
 
     # 2. Preview, in each language, before publishing.
     for language, text in [("fr", "Un premier résumé."), ("en", "A first summary.")]:
-        preview = editor.get(
+        preview = editor_client.get(
             reverse("admin:programmes_programme_preview", args=[programme.pk, language])
         )
         assert preview.status_code == 200
         assert text in preview.content.decode()
 
     # 3. Publish.
-    url, data = change_form(editor, programme)
-    assert editor.post(url, data | {"status": "published"}).status_code == 302
+    url, data = change_form(editor_client, programme)
+    assert editor_client.post(url, data | {"status": "published"}).status_code == 302
     for language in ["fr", "en"]:
         assert visitor.get(public_url(programme, language)).status_code == 200
 
     # 4. Rename the English address; the old one answers 301 to the new one.
-    url, data = change_form(editor, programme)
-    assert editor.post(url, data | {"slug_en": "horizon-2030"}).status_code == 302
+    url, data = change_form(editor_client, programme)
+    assert (
+        editor_client.post(url, data | {"slug_en": "horizon-2030"}).status_code == 302
+    )
     old = visitor.get("/en/programmes/horizon/")
     assert old.status_code == 301
     assert old["Location"] == "/en/programmes/horizon-2030/"
@@ -88,8 +78,8 @@ def test_draft_preview_publish_rename_redirect_restore(editor):
 
     # 5. A bad edit of the summary, then restore the revision before it.
     good_revision = programme.history.first()
-    url, data = change_form(editor, programme)
-    response = editor.post(url, data | {"summary_en": "A mistaken summary."})
+    url, data = change_form(editor_client, programme)
+    response = editor_client.post(url, data | {"summary_en": "A mistaken summary."})
     assert response.status_code == 302
     page = visitor.get("/en/programmes/horizon-2030/").content.decode()
     assert "A mistaken summary." in page
@@ -98,11 +88,11 @@ def test_draft_preview_publish_rename_redirect_restore(editor):
         "admin:programmes_programme_history_restore",
         args=[programme.pk, good_revision.history_id],
     )
-    confirmation = editor.get(restore)
+    confirmation = editor_client.get(restore)
     assert confirmation.status_code == 200
     assert "mistaken" in confirmation.content.decode()
     revisions = programme.history.count()
-    assert editor.post(restore).status_code == 302
+    assert editor_client.post(restore).status_code == 302
 
     programme.refresh_from_db()
     assert programme.summary_en == "A first summary."

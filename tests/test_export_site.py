@@ -16,9 +16,7 @@ from operations.static_export import MANIFEST
 from programmes.models import Programme
 
 from .factories import make_programme
-from .test_html_validity import VNU, checker_or_skip
-from .test_images import with_image
-from .test_static_files import collected, production_static  # noqa: F401 (fixtures)
+from .helpers import VNU, checker_or_skip, with_image
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +199,7 @@ def test_every_internal_link_resolves_to_an_exported_file(content, tmp_path, set
 def test_with_hashed_static_files_every_link_resolves_too(
     content,
     out,
-    production_static,  # noqa: F811
+    production_static,
 ):
     # As make export runs: collected files with hashed names, as in production.
     export(out)

@@ -13,7 +13,7 @@ from django.db import connections
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
 from django.test import Client
 
-from .test_html_validity import VNU, checker_or_skip
+from .helpers import VNU, checker_or_skip
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import json
 import subprocess
 import xml.etree.ElementTree as ET
 
-import html5lib
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,8 +19,7 @@ from programmes.models import HomePage, Programme
 from programmes.public.metadata import SITE_DESCRIPTION
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .test_html_validity import VNU, checker_or_skip
-from .test_publishing import preview_url
+from .helpers import VNU, checker_or_skip, parse, preview_url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +33,9 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def parse(response):
+def parse_ok(response):
     assert response.status_code == 200
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(response.content.decode())
+    return parse(response)
 
 
 def text(element):
@@ -131,7 +128,7 @@ def test_a_missing_field_shows_the_other_language_marked_and_a_notice(
     blank(obj, field, language)
     other = OTHER[language]
 
-    tree = parse(client.get(path_in(language, obj)))
+    tree = parse_ok(client.get(path_in(language, obj)))
     shown = in_lang(tree, other, value.format(lang=other))
     assert tag in [element.tag for element in shown]
     assert notices(tree) == [NOTICE[language]]
@@ -144,7 +141,7 @@ def test_a_missing_field_shows_the_other_language_marked_and_a_notice(
         assert NOTICE[language] not in text(heading)
 
     # The other language's page is complete: no notice, no foreign text.
-    tree = parse(client.get(path_in(other, obj)))
+    tree = parse_ok(client.get(path_in(other, obj)))
     assert notices(tree) == []
     assert foreign(tree, language) == []
 
@@ -154,7 +151,7 @@ def test_the_notice_follows_the_heading_it_concerns(client, language):
     programme = make_programme()
     blank(programme, "name", language)
 
-    tree = parse(client.get(path_in(language, programme)))
+    tree = parse_ok(client.get(path_in(language, programme)))
     heading = tree.find(".//h1")
     assert heading.get("lang") == OTHER[language]
     after = following(tree, heading)
@@ -168,7 +165,7 @@ def test_a_missing_description_has_its_notice_just_before_it(client, language):
     programme = make_programme()
     blank(programme, "description", language)
 
-    tree = parse(client.get(path_in(language, programme)))
+    tree = parse_ok(client.get(path_in(language, programme)))
     notice = tree.find(".//*[@class='fallback-notice']")
     prose = tree.find(".//*[@class='prose']")
     assert following(tree, notice) is prose
@@ -187,7 +184,7 @@ def test_complete_pages_have_no_notice_and_no_foreign_text(client, language):
     pages = [programme, organisation, region]
 
     for obj in pages:
-        tree = parse(client.get(path_in(language, obj)))
+        tree = parse_ok(client.get(path_in(language, obj)))
         assert notices(tree) == [], obj
         assert foreign(tree, OTHER[language]) == [], obj
 
@@ -198,7 +195,7 @@ def test_an_organisation_missing_name_and_acronym_has_one_notice(client, languag
     blank(organisation, "name", language)
     blank(organisation, "acronym", language)
 
-    tree = parse(client.get(path_in(language, organisation)))
+    tree = parse_ok(client.get(path_in(language, organisation)))
     assert notices(tree) == [NOTICE[language]]
 
 
@@ -211,7 +208,7 @@ def test_source_titles_are_citations_without_a_notice(client, language):
         language=OTHER[language],
     )
 
-    tree = parse(client.get(path_in(language, programme)))
+    tree = parse_ok(client.get(path_in(language, programme)))
     assert [e.tag for e in in_lang(tree, OTHER[language], "A cited page")] == ["a"]
     assert notices(tree) == []
 
@@ -228,7 +225,7 @@ def test_a_card_with_a_foreign_summary_has_one_notice(client, language):
     other = OTHER[language]
 
     for path in (f"/{language}/", f"/{language}/programmes/"):
-        tree = parse(client.get(path))
+        tree = parse_ok(client.get(path))
         assert notices(tree) == [NOTICE[language]], path
         summary = {"fr": "Résumé", "en": "Summary"}[other]
         assert [e.tag for e in in_lang(tree, other, summary)] == ["p"]
@@ -255,7 +252,7 @@ def test_names_in_lists_are_marked_without_a_notice(client, language):
         (path_in(language, programme), shown["organisation"]),
         (path_in(language, programme), shown["region"]),
     ):
-        tree = parse(client.get(path))
+        tree = parse_ok(client.get(path))
         assert in_lang(tree, other, value), (path, value)
         assert notices(tree) == [], path
 
@@ -284,18 +281,18 @@ def test_the_home_page_text_falls_back_with_one_notice(client, field, language):
     other = OTHER[language]
     expected = getattr(home_page, f"{field}_{other}")
 
-    tree = parse(client.get(f"/{language}/"))
+    tree = parse_ok(client.get(f"/{language}/"))
     assert in_lang(tree, other, expected)
     assert notices(tree) == [NOTICE[language]]
     assert following(tree, tree.find(".//h1")).get("class") == "fallback-notice"
 
-    assert notices(parse(client.get(f"/{other}/"))) == []
+    assert notices(parse_ok(client.get(f"/{other}/"))) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_complete_home_page_has_no_notice(client, language):
     make_home_page()
-    tree = parse(client.get(f"/{language}/"))
+    tree = parse_ok(client.get(f"/{language}/"))
     assert notices(tree) == []
     assert foreign(tree, OTHER[language]) == []
 
@@ -310,12 +307,12 @@ def test_the_preview_of_a_french_only_draft_says_it_in_english(admin_client):
         description_fr="Une description.",
         status="draft",
     )
-    tree = parse(admin_client.get(preview_url(draft, "en")))
+    tree = parse_ok(admin_client.get(preview_url(draft, "en")))
     assert notices(tree) == [NOTICE["en"], NOTICE["en"]]
     assert in_lang(tree, "fr", "Brouillon")
     assert in_lang(tree, "fr", "Une description.")
 
-    tree = parse(admin_client.get(preview_url(draft, "fr")))
+    tree = parse_ok(admin_client.get(preview_url(draft, "fr")))
     assert notices(tree) == []
 
 
@@ -355,7 +352,7 @@ def test_a_summary_in_the_other_language_is_not_the_pages_description(client, la
     )
     blank(programme, "summary", language)
 
-    found = descriptions(parse(client.get(path_in(language, programme))))
+    found = descriptions(parse_ok(client.get(path_in(language, programme))))
 
     # Where the summary would be: a sentence in the page's language instead.
     assert found == {
@@ -366,7 +363,7 @@ def test_a_summary_in_the_other_language_is_not_the_pages_description(client, la
     # The page in the summary's own language still describes itself with it.
     other = OTHER[language]
     summary = getattr(programme, f"summary_{other}")
-    assert descriptions(parse(client.get(path_in(other, programme)))) == {
+    assert descriptions(parse_ok(client.get(path_in(other, programme)))) == {
         "meta": summary,
         "og": summary,
         "Project": summary,
@@ -382,7 +379,7 @@ def test_an_organisation_description_in_the_other_language_is_left_out(
     )
     blank(organisation, "description", language)
 
-    found = descriptions(parse(client.get(path_in(language, organisation))))
+    found = descriptions(parse_ok(client.get(path_in(language, organisation))))
 
     # The name, as for an organisation without a description.
     with translation.override(language):
@@ -397,7 +394,7 @@ def test_a_home_page_summary_in_the_other_language_gives_the_sites_description(
     home_page = make_home_page()
     blank(home_page, "summary", language)
 
-    found = descriptions(parse(client.get(f"/{language}/")))
+    found = descriptions(parse_ok(client.get(f"/{language}/")))
 
     with translation.override(language):
         expected = str(SITE_DESCRIPTION)
@@ -432,12 +429,12 @@ def test_hreflang_names_only_the_languages_a_page_is_complete_in(client, make_ob
     obj = make_object()
     urls = {code: absolute(path_in(code, obj)) for code in LANGUAGES}
     for code in LANGUAGES:
-        tree = parse(client.get(path_in(code, obj)))
+        tree = parse_ok(client.get(path_in(code, obj)))
         assert head_links(tree) == urls | {"x-default": urls["fr"]}
 
     blank(obj, "name", "en")
     for code in LANGUAGES:
-        tree = parse(client.get(path_in(code, obj)))
+        tree = parse_ok(client.get(path_in(code, obj)))
         assert head_links(tree) == {"fr": urls["fr"], "x-default": urls["fr"]}
         assert canonical(tree) == urls[code]
         # The language switcher still offers the other, partial, page.
@@ -449,23 +446,23 @@ def test_hreflang_names_only_the_languages_a_page_is_complete_in(client, make_ob
     update(
         type(obj).objects.filter(pk=obj.pk), name_en=obj.name_fr or "Name", name_fr=""
     )
-    tree = parse(client.get(path_in("en", obj)))
+    tree = parse_ok(client.get(path_in("en", obj)))
     assert head_links(tree) == {"en": urls["en"], "x-default": urls["fr"]}
 
 
 def test_hreflang_of_the_home_page_follows_its_text(client):
     home_page = make_home_page()
     both = {"fr": absolute("/fr/"), "en": absolute("/en/"), "x-default": absolute("/")}
-    assert head_links(parse(client.get("/en/"))) == both
+    assert head_links(parse_ok(client.get("/en/"))) == both
 
     blank(home_page, "summary", "en")
     for path in ("/fr/", "/en/"):
-        assert head_links(parse(client.get(path))) == {
+        assert head_links(parse_ok(client.get(path))) == {
             "fr": both["fr"],
             "x-default": both["x-default"],
         }
     # The lists' text is the interface's: always complete.
-    assert head_links(parse(client.get("/en/programmes/"))) == {
+    assert head_links(parse_ok(client.get("/en/programmes/"))) == {
         "fr": absolute("/fr/programmes/"),
         "en": absolute("/en/programmes/"),
         "x-default": absolute("/fr/programmes/"),
@@ -589,7 +586,7 @@ def test_query_counts_do_not_change_with_fallbacks(client, language):
         blank(obj, field, language)
     update(HomePage.objects, **{f"introduction_{language}": ""})
     assert counts() == complete
-    assert notices(parse(client.get(paths[2])))  # the fallbacks did show
+    assert notices(parse_ok(client.get(paths[2])))  # the fallbacks did show
 
 
 # --- Validity ---------------------------------------------------------------------

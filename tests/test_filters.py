@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from programmes.models import Programme
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .test_views import parse, text_of
+from .helpers import parse, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -624,6 +624,8 @@ def editor(db):
     """Staff who may change the content, but not add, delete or publish records:
     its text only (programmes/editing/roles_admin.py; the roles:
     tests/test_roles.py)."""
+    # Hand-picked, not the Editors group: the tests probe what a form refuses
+    # to someone holding change without add, delete or publish.
     return staff_client("editor", CHANGE)
 
 

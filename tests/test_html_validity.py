@@ -1,35 +1,16 @@
 """The Nu HTML Checker (npm's vnu-jar) on every public page and stylesheet."""
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from .helpers import VNU, checker_or_skip
 from .pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
-
-VNU = (
-    Path(__file__).resolve().parent.parent
-    / "tools/a11y/node_modules/vnu-jar/build/dist/vnu.jar"
-)
-
-
-def checker_or_skip():
-    missing = []
-    if shutil.which("java") is None:
-        missing.append("Java (apt-get install default-jre-headless)")
-    if not VNU.exists():
-        missing.append("vnu.jar (npm ci --prefix tools/a11y)")
-    if missing:
-        message = "The Nu HTML Checker needs " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
 
 STYLESHEETS = [
     Path(__file__).resolve().parent.parent / "static" / "css" / "site.css",

@@ -25,21 +25,13 @@ from programmes.editing.images.checks import (
 from programmes.models import Organisation, Programme
 
 from .factories import add_participation, make_organisation, make_programme
+from .helpers import VNU, checker_or_skip, image_bytes, parse, stored_names, with_image
 from .hostile import UPLOADS, decompression_bomb_png, form_data, nothing_changes
-from .test_html_validity import VNU, checker_or_skip
 
 pytestmark = pytest.mark.django_db
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
-
-
-def image_bytes(
-    format_name="JPEG", size=(1600, 900), mode="RGB", colour="teal", **options
-):
-    buffer = io.BytesIO()
-    Image.new(mode, size, colour).save(buffer, format_name, **options)
-    return buffer.getvalue()
 
 
 def photo_with_metadata():
@@ -69,23 +61,6 @@ def media_files(settings):
         for path in media.rglob("*")
         if path.is_file()
     }
-
-
-def stored_names(obj):
-    return {obj.image.name, *renditions.rendition_files(obj.image_renditions)}
-
-
-def with_image(obj, data=None, name="photo.jpg"):
-    """Attach an image as the admin would: checked, re-encoded, then saved."""
-    cleaned = CheckedImageField().clean(
-        SimpleUploadedFile(name, data or image_bytes(), "image/jpeg")
-    )
-    obj.image = cleaned
-    obj.image_alt_fr = "Des douaniers inspectent un conteneur."
-    obj.image_alt_en = "Customs officers inspect a container."
-    obj.save()
-    obj.refresh_from_db()
-    return obj
 
 
 # --- Checking uploads on their content ------------------------------------------
@@ -557,10 +532,6 @@ def test_alt_errors_are_reported_with_other_errors():
 # --- Public pages ----------------------------------------------------------------
 
 
-def parse(response):
-    return html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
-
-
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_programme_page_shows_a_responsive_hero_image(client, language):
     programme = with_image(make_programme(), image_bytes(size=(1600, 900)))
@@ -639,12 +610,6 @@ def test_no_image_no_picture(client):
     with translation.override("fr"):
         url = programme.get_absolute_url()
     assert b"<picture" not in client.get(url).content
-
-
-def test_the_stylesheet_keeps_images_in_their_column(settings):
-    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
-    assert ".picture img {\n  display: block;\n  max-inline-size: 100%;" in css
-    assert "block-size: auto;" in css
 
 
 # --- Content files carry text, not uploads ---------------------------------------

@@ -9,8 +9,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
 
 from .factories import make_programme
-from .test_cache import in_fresh_process
-from .test_images import stored_names, with_image
+from .helpers import in_fresh_process, stored_names, with_image
 
 S3_ENVIRONMENT = {
     "DJANGO_S3_BUCKET": "site-media",

@@ -9,11 +9,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,12 +21,12 @@ from django_redis.exceptions import ConnectionInterrupted
 
 from interpol_drugs import page_cache
 from programmes.content import version as content_version
+from programmes.editing.roles import EDITORS
 from programmes.models import HomePage, Programme
 
 from .factories import make_programme, make_region
+from .helpers import every_kind_of_page, in_fresh_process, logged_in, staff_member
 from .hostile import form_data
-from .test_cache import in_fresh_process, redis_url  # noqa: F401 (a fixture)
-from .test_queries import every_kind_of_page
 
 pytestmark = pytest.mark.django_db
 
@@ -213,10 +212,7 @@ def test_a_scheduled_publication_appears_on_time_without_any_write(client, langu
 
 
 def staff_client():
-    user = User.objects.create_user("editor", password="unused", is_staff=True)
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(staff_member(EDITORS, "editor"))
 
 
 def test_staff_never_fill_the_cache(client):
@@ -460,7 +456,7 @@ def test_another_process_making_a_new_version_makes_pages_fresh(client, settings
 def test_a_change_redis_missed_is_recorded_at_the_next_request(
     client,
     settings,
-    redis_url,  # noqa: F811
+    redis_url,
     monkeypatch,
     caplog,
 ):
@@ -522,7 +518,7 @@ else:
 """
 
 
-def test_two_processes_sharing_redis_serve_an_edit_fresh(tmp_path, redis_url):  # noqa: F811
+def test_two_processes_sharing_redis_serve_an_edit_fresh(tmp_path, redis_url):
     environment = {"REDIS_URL": redis_url}
 
     def run(step):

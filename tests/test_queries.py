@@ -17,26 +17,20 @@ from django.urls import (
     URLResolver,
     get_resolver,
     resolve,
-    reverse,
 )
 from django.utils import translation
 
 from programmes.content import version as content_version
 
-from .factories import add_participation, make_organisation, make_programme, make_region
+from .factories import make_organisation, make_programme, make_region
+from .helpers import (
+    LANGUAGES,
+    build_programmes,
+    every_kind_of_page,
+    every_public_address,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def build_programmes(count, organisation, region):
-    for _ in range(count):
-        programme = make_programme(beneficiary_countries=["GH", "NG", "BR"])
-        programme.beneficiary_regions.add(region, make_region())
-        add_participation(programme, organisation, role="partner", note_en="a note")
-        add_participation(programme, make_organisation(), role="funder")
-        programme.sources.create(
-            title="A source", url="https://example.org/", language="en"
-        )
 
 
 def page_urls(organisation, region):
@@ -76,58 +70,8 @@ def test_query_count_is_the_same_with_4_and_200_programmes(client):
 # --- Every public address, uncached -------------------------------------------------
 
 QUERY_BUDGET = 6
-LANGUAGES = ["fr", "en"]
 # Not public pages: the admin (staff only, never cached) and the probes.
 NOT_PUBLIC = {"admin", "healthz", "readyz", "media"}
-
-
-def every_public_address(language, programme, organisation, region, archived):
-    """{address: expected status} for every public route, in `language`."""
-    with translation.override(language):
-        programme_list = reverse("programmes:programme_list")
-        search = reverse("programmes:search")
-        former_slug = programme.get_absolute_url().replace(
-            getattr(programme, f"slug_{language}"), "a-former-slug"
-        )
-        return {
-            f"/{language}/": 200,
-            programme_list: 200,
-            f"{programme_list}?region={region.slug}": 200,
-            f"{programme_list}?country=gh&partner={organisation.slug}": 200,
-            programme.get_absolute_url(): 200,
-            # The lookups a missing slug costs: former address, archived page.
-            former_slug: 301,
-            archived.get_absolute_url(): 410,
-            f"{programme_list}nothing-here/": 404,
-            f"/{language}/nothing-here/": 404,
-            reverse("programmes:organisation_list"): 200,
-            organisation.get_absolute_url(): 200,
-            reverse("programmes:region_list"): 200,
-            region.get_absolute_url(): 200,
-            reverse("programmes:country_list"): 200,
-            reverse("programmes:country_detail", args=["gh"]): 200,
-            f"{search}?q=programme": 200,
-            search: 200,
-            reverse("programmes:feed"): 200,
-            # Unprefixed: answered in the language Accept-Language asks for.
-            "/sitemap.xml": 200,
-            "/robots.txt": 200,
-            "/api/v1/": 200,
-            "/api/v1/openapi.json": 200,
-            "/api/v1/programmes/": 200,
-            f"/api/v1/programmes/{programme.pk}/": 200,
-            "/api/v1/programmes.csv": 200,
-            "/api/v1/organisations/": 200,
-            f"/api/v1/organisations/{organisation.pk}/": 200,
-            "/api/v1/organisations.csv": 200,
-            "/api/v1/regions/": 200,
-            f"/api/v1/regions/{region.pk}/": 200,
-            "/api/v1/regions.csv": 200,
-            "/api/v1/countries/": 200,
-            "/api/v1/countries/gh/": 200,
-            "/api/v1/countries.csv": 200,
-            "/api/v1/nothing-here/": 404,
-        }
 
 
 def uncached_answer(client, url, language):
@@ -148,31 +92,6 @@ def answers(client, addresses):
         for language, urls in addresses.items()
         for url in urls
     }
-
-
-def every_kind_of_page(count):
-    """({language: {address: status}}, (organisation, region)) of a site with
-    `count` programmes, one with a former slug (SlugRedirect), and an archived
-    one."""
-    organisation = make_organisation()
-    region = make_region()
-    build_programmes(count, organisation, region)
-    programme = organisation.programmes.order_by("pk").first()
-    # Renamed, then given its slugs back: "a-former-slug" stays a redirect.
-    slugs = {language: getattr(programme, f"slug_{language}") for language in LANGUAGES}
-    for language in LANGUAGES:
-        setattr(programme, f"slug_{language}", "a-former-slug")
-    programme.save()
-    for language, slug in slugs.items():
-        setattr(programme, f"slug_{language}", slug)
-    programme.save()
-    archived = make_programme(status="archived")
-    return {
-        language: every_public_address(
-            language, programme, organisation, region, archived
-        )
-        for language in LANGUAGES
-    }, (organisation, region)
 
 
 def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client):

@@ -4,7 +4,6 @@ import json
 import subprocess
 from datetime import timedelta
 
-import html5lib
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -22,8 +21,8 @@ from programmes.editing.history.revisions import Snapshot, recover, restore
 from programmes.models import Organisation, Programme, Region, SlugRedirect
 
 from .factories import make_organisation, make_programme, make_region
+from .helpers import VNU, checker_or_skip, parse
 from .hostile import form_data
-from .test_html_validity import VNU, checker_or_skip
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +58,6 @@ def assert_one_hop(client, address, expected):
     assert response.status_code == 301, address
     assert response["Location"] == expected
     assert client.get(expected).status_code == 200, expected
-
-
-def parse(response):
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(response.content.decode())
 
 
 # --- Recording ------------------------------------------------------------------------

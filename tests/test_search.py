@@ -15,7 +15,7 @@ from programmes.public.search import (
 )
 
 from .factories import make_organisation, make_programme, make_region
-from .test_views import parse, text_of
+from .helpers import parse, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 
+from programmes.editing.roles import EDITORS
+
+from .helpers import staff_member
 from .pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +190,7 @@ def cookie_flags(cookie):
 def test_staff_cookies_are_secure_httponly_and_samesite_lax(client, settings, https):
     # What DJANGO_HTTPS sets (tests/test_settings.py checks that it does).
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = https
-    User.objects.create_user("editor", password="correct-horse-battery", is_staff=True)
+    staff_member(EDITORS, "editor", password="correct-horse-battery")
 
     login_page = client.get("/admin/login/", secure=https)
     response = client.post(

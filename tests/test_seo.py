@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-import html5lib
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +15,7 @@ from programmes.models import Organisation, Programme, Region
 from programmes.public.metadata import json_ld_script
 
 from .factories import add_participation, make_organisation, make_programme, make_region
+from .helpers import parse
 from .pages import PAGE_TYPES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +31,6 @@ SHOWN_PAGES = [
     if name != "not-found"
     for path in paths
 ]
-
-
-def parse(response):
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(response.content.decode())
 
 
 def absolute(path):

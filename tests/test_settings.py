@@ -1,12 +1,10 @@
-import os
-import subprocess
-import sys
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from interpol_drugs import settings as site_settings
+
+from .helpers import settings_value
 
 
 def test_secret_key_is_generated_once_into_the_data_folder(monkeypatch, tmp_path):
@@ -43,20 +41,6 @@ def test_a_bad_boolean_says_what_is_expected(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG must be 1 or 0"):
         site_settings.env_bool("DJANGO_DEBUG")
-
-
-def settings_value(name, **environment):
-    """A setting as a fresh process computes it from `environment`."""
-    env = {"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "test", **environment}
-    code = f"from interpol_drugs import settings; print(settings.{name})"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
 
 
 def test_debug_is_off_unless_asked_for():

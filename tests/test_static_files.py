@@ -10,44 +10,15 @@ import importlib.util
 import re
 
 import pytest
-from django.core.management import call_command
 from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 from django.templatetags.static import static
-from django.test import Client, override_settings
+from django.test import Client
 
-from .test_cache import in_fresh_process
+from .helpers import PRODUCTION_STORAGE, in_fresh_process
 
-PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 A_YEAR = "max-age=31536000, public, immutable"
 HASHED_CSS = re.compile(r"^/static/css/site\.[0-9a-f]{12}\.css$")
-
-
-def production_storages(settings_storages):
-    return {
-        **settings_storages,
-        "staticfiles": {"BACKEND": PRODUCTION_STORAGE},
-    }
-
-
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory, django_test_environment):
-    """A STATIC_ROOT filled by collectstatic with the production storage."""
-    from django.conf import settings
-
-    root = tmp_path_factory.mktemp("collected-static")
-    with override_settings(
-        STATIC_ROOT=root, STORAGES=production_storages(settings.STORAGES)
-    ):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root
-
-
-@pytest.fixture
-def production_static(settings, collected):
-    settings.STATIC_ROOT = collected
-    settings.STORAGES = production_storages(settings.STORAGES)
-    return collected
 
 
 def test_production_settings_hash_and_compress_static_files(tmp_path):

@@ -2,18 +2,16 @@
 admin's lists and the translation status on change forms."""
 
 import re
-from io import StringIO
 
-import html5lib
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from programmes.editing.roles import EDITORS, TRANSLATORS
 from programmes.models import Participation, Programme, TranslationState
 from programmes.translating import dashboard as translation_dashboard
 from programmes.translating.dashboard import language_summaries
@@ -25,6 +23,7 @@ from .factories import (
     make_programme,
     make_region,
 )
+from .helpers import logged_in, parse, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -36,44 +35,14 @@ MARK = "/admin/translations/mark-as-checked/"
 
 
 @pytest.fixture
-def synced_roles():
-    call_command("sync_roles", stdout=StringIO())
-
-
-def staff_member(username, group=None):
-    user = User.objects.create_user(username, is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def translator(synced_roles):
-    return staff_member("tina", "Translators")
-
-
-@pytest.fixture
-def translator_client(translator):
-    return client_of(translator)
-
-
-@pytest.fixture
-def editor_client(synced_roles):
-    return client_of(staff_member("eddie", "Editors"))
-
-
-@pytest.fixture
 def staff_client(db):
-    """Staff who may see programmes, but not the translations' dashboard."""
-    user = staff_member("sam")
+    """Staff who may see programmes, but not the translations' dashboard.
+
+    Hand-picked on purpose: no group of programmes/editing/roles.py stops there, and
+    the test is about that boundary."""
+    user = User.objects.create_user("sam", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_programme"))
-    return client_of(user)
+    return logged_in(user)
 
 
 def edit(obj, **values):
@@ -92,11 +61,6 @@ def outdated_programme(**overrides):
         **overrides,
     )
     return edit(programme, summary_fr="Le programme forme les policiers et douaniers.")
-
-
-def parse(response):
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(response.content.decode())
 
 
 def table_rows(response):
@@ -179,15 +143,13 @@ def test_a_translator_opening_the_admin_lands_on_the_dashboard(translator_client
     assert reverse("admin:programmes_programme_changelist") in index.content.decode()
 
 
-def test_editors_and_superusers_keep_the_index(
-    editor_client, admin_client, synced_roles
-):
+def test_editors_and_superusers_keep_the_index(editor_client, admin_client):
     assert editor_client.get("/admin/").status_code == 200
     assert admin_client.get("/admin/").status_code == 200
     # A translator who may also publish is an editor first.
-    both = staff_member("both", "Translators")
-    both.groups.add(Group.objects.get(name="Editors"))
-    assert client_of(both).get("/admin/").status_code == 200
+    both = staff_member(TRANSLATORS, "both")
+    both.groups.add(Group.objects.get(name=EDITORS))
+    assert logged_in(both).get("/admin/").status_code == 200
 
 
 # --- Percentages and counts ---------------------------------------------------------
@@ -485,7 +447,7 @@ def test_mark_as_checked_makes_it_up_to_date_without_touching_the_text(
     )
     row = next(r for r in table_rows(page) if r["link"].endswith("#id_summary_en"))
     assert row["status"] == "✓ up to date"
-    assert row["by"].startswith("tina ")
+    assert row["by"].startswith(f"{translator.username} ")
 
 
 def test_the_message_is_in_the_users_language(translator_client):
@@ -761,11 +723,12 @@ def test_an_up_to_date_change_form_has_no_translation_panel(admin_client):
 
 
 def test_staff_without_the_permission_see_no_translation_panel(db):
-    user = staff_member("viewer")
+    # Hand-picked: staff who see programmes but hold no translation permission.
+    user = User.objects.create_user("viewer", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_programme"))
     programme = outdated_programme()
 
-    response = client_of(user).get(
+    response = logged_in(user).get(
         reverse("admin:programmes_programme_change", args=[programme.pk])
     )
 

@@ -9,7 +9,6 @@ import sys
 from io import StringIO
 from xml.sax.saxutils import escape
 
-import html5lib
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
@@ -22,6 +21,7 @@ from translate.storage import po, xliff, xliff2
 
 from programmes.content.history import reason_display
 from programmes.content.rich_text import clean_for_storage, plain_text
+from programmes.editing.roles import EDITORS, TRANSLATORS
 from programmes.models import GlossaryTerm, Programme, TranslationState
 from programmes.translating.exchange import admin as exchange_admin
 from programmes.translating.exchange.checks import check_file
@@ -40,6 +40,7 @@ from .factories import (
     make_programme,
     make_region,
 )
+from .helpers import parse, staff_member
 from .hostile import nothing_changes
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,8 @@ def status_of(obj, field, language):
 
 
 def staff(client, username="translator", *codenames):
+    # Hand-picked permissions, for the tests of one permission's boundary
+    # (the list action, the 403s), whatever the groups come to hold.
     user = User.objects.create_user(username, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
@@ -152,12 +155,10 @@ def staff(client, username="translator", *codenames):
 
 
 def exchanger(client, username="translator"):
-    return staff(client, username, "exchange_translations")
-
-
-def parse_html(response):
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(response.content.decode())
+    """A translator (the Translators group) signed in on `client`."""
+    user = staff_member(TRANSLATORS, username)
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture
@@ -1233,7 +1234,7 @@ def test_the_export_page_is_a_form(client):
     response = client.get(reverse(EXPORT_URL), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
-    page = parse_html(response)
+    page = parse(response)
     assert page.find(".//select[@name='target']") is not None
     assert page.find(".//select[@name='file_format']") is not None
     assert page.find(".//input[@name='only_outdated']").get("checked") is not None
@@ -1325,7 +1326,7 @@ def test_the_list_action_exports_the_selected_records(client, model):
     assert response["Location"] == (
         f"{reverse(EXPORT_URL)}?model={model}&ids={chosen.pk}%2C{also_chosen.pk}"
     )
-    page = parse_html(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en"))
+    page = parse(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en"))
     assert page.find(".//input[@name='ids']").get("value") == (
         f"{chosen.pk},{also_chosen.pk}"
     )
@@ -1353,10 +1354,10 @@ def test_the_list_action_is_offered_with_the_permission_only(client):
     staff(client, "editor", "view_programme")
 
     action = ".//select[@name='action']/option[@value='export_for_translation']"
-    assert parse_html(client.get(changelist)).find(action) is None
+    assert parse(client.get(changelist)).find(action) is None
 
     staff(client, "translator", "view_programme", "exchange_translations")
-    offered = parse_html(client.get(changelist, HTTP_ACCEPT_LANGUAGE="fr"))
+    offered = parse(client.get(changelist, HTTP_ACCEPT_LANGUAGE="fr"))
     assert offered.find(action).text == "Exporter pour traduction"
 
 
@@ -1434,7 +1435,7 @@ def upload(client, data, name="translated.xlf", language="en"):
 
 
 def apply_token(response):
-    page = parse_html(response)
+    page = parse(response)
     return page.find(".//input[@name='token']").get("value")
 
 
@@ -1446,7 +1447,7 @@ def test_an_upload_shows_a_preview_and_apply_saves_everything(client, programme)
         preview = upload(client, data)
 
     assert preview.status_code == 200
-    page = parse_html(preview)
+    page = parse(preview)
     text = "".join(
         page.find(
             ".//table[@class='translation-files-table translation-files-changes']"
@@ -1530,7 +1531,7 @@ def test_an_upload_with_problems_lists_them_and_changes_nothing(client, programm
     assert "translated.xlf was refused: nothing was changed." in content
     assert "The translation is 401 characters long" in content
     assert 'name="token"' not in content
-    parse_html(response)
+    parse(response)
 
 
 def test_the_import_pages_speak_french(client, programme):
@@ -1719,11 +1720,8 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
 
 
 def test_translators_and_editors_may_exchange_files(client):
-    call_command("sync_roles", verbosity=0)
-    for group in ("Translators", "Editors"):
-        user = User.objects.create_user(group.lower(), is_staff=True)
-        user.groups.add(user.groups.model.objects.get(name=group))
-        client.force_login(user)
+    for group in (TRANSLATORS, EDITORS):
+        client.force_login(staff_member(group, group.lower()))
         assert client.get(reverse(EXPORT_URL)).status_code == 200
         assert client.get(reverse(IMPORT_URL)).status_code == 200
 
@@ -1735,10 +1733,7 @@ def test_a_translators_whole_path(client, content):
     """A French edit makes the English outdated; the dashboard shows it; an
     XLIFF export holds exactly that unit; the translated file imports; the
     English page shows the new text."""
-    translator = exchanger(client)
-    translator.user_permissions.add(
-        Permission.objects.get(codename="review_translations")
-    )
+    exchanger(client)
     programme = Programme.objects.published().order_by("pk").first()
     programme.summary_fr += " Il couvre désormais aussi les ports."
     programme.save()

@@ -1,13 +1,12 @@
-import html
 import re
 from pathlib import Path
 
-import html5lib
 import pytest
 
 from programmes.models import Programme
 
 from .factories import make_programme
+from .helpers import links, parse, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +32,6 @@ PAGES = [
     ("/fr/regions/afrique-de-l-ouest/", "/en/regions/west-africa/"),
 ]
 ALL_URLS = [url for pair in PAGES for url in pair]
-
-
-def parse(response):
-    """The page as an element tree; fails on any HTML parse error."""
-    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(response.content.decode())
-
-
-def text_of(response):
-    """The page's visible text, tags removed and entities decoded."""
-    body = response.content.decode()
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    # An abbreviation is inline: "l’<abbr>ONUDC</abbr>" reads "l’ONUDC".
-    body = re.sub(r"</?abbr\b[^>]*>", "", body)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
-def links(tree, selector=".//a"):
-    return [a.get("href") for a in tree.iterfind(selector)]
 
 
 # --- Languages and URLs ------------------------------------------------------

@@ -9,8 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+
+from programmes.editing.roles import EDITORS, TRANSLATORS
+
+from ..helpers import staff_member
+from .helpers import AXE
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls from the same thread are still synchronous and safe.
@@ -58,27 +62,30 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
-def member_of(group, username):
-    """A staff member of a group made by sync_roles, and their password."""
-    call_command("sync_roles", verbosity=0)
-    password = "correct-horse-battery-staple"
-    user = User.objects.create_user(
-        username, f"{username}@example.org", password, is_staff=True
-    )
-    user.groups.set(Group.objects.filter(name=group))
-    return user, password
+PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
 def staff_user(transactional_db):
     """An editor (the Editors group), and their password."""
-    return member_of("Editors", "editor")
+    return staff_member(EDITORS, "editor", PASSWORD), PASSWORD
 
 
 @pytest.fixture
 def translator_user(transactional_db):
     """A translator (the Translators group), and their password."""
-    return member_of("Translators", "translator")
+    return staff_member(TRANSLATORS, "translator", PASSWORD), PASSWORD
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    script = AXE / "axe.min.js"
+    if not script.exists():
+        message = "axe-core is missing: npm ci --prefix tools/a11y (make test does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return script.read_text()
 
 
 @pytest.fixture(scope="session")

@@ -6,20 +6,9 @@ from playwright.sync_api import expect
 from programmes.models import Organisation, Programme, Region
 
 from ..pages import PUBLIC_PAGES
-from .test_audits import ADMIN_PAGES
+from .helpers import ADMIN_PAGES, COLLECT_VIOLATIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Runs before any script of the page, so no violation goes unseen.
-COLLECT_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-    window.cspViolations.push(
-        `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
-        + ` (${event.sourceFile}:${event.lineNumber}): ${event.sample}`
-    );
-});
-"""
 
 
 @pytest.fixture

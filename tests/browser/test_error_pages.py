@@ -6,13 +6,13 @@ import pytest
 
 from programmes.models import Programme
 
-from .test_audits import axe_source, describe, run_axe  # noqa: F401 (fixture)
+from .helpers import describe, run_axe
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @pytest.mark.parametrize("template", ["500.html", "503.html"])
-def test_error_page_has_no_wcag_aa_violation(page, axe_source, template):  # noqa: F811
+def test_error_page_has_no_wcag_aa_violation(page, axe_source, template):
     page.set_content((TEMPLATES / template).read_text())
 
     results = run_axe(page, axe_source)
@@ -23,7 +23,7 @@ def test_error_page_has_no_wcag_aa_violation(page, axe_source, template):  # noq
 
 
 @pytest.mark.parametrize("path", ["/fr/programmes/aircop/", "/en/programmes/aircop/"])
-def test_gone_page_has_no_wcag_aa_violation(site, page, axe_source, path):  # noqa: F811
+def test_gone_page_has_no_wcag_aa_violation(site, page, axe_source, path):
     Programme.objects.filter(acronym="AIRCOP").update(status="archived")
 
     assert page.goto(site + path).status == 410

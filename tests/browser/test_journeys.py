@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from programmes.models import Programme
 
+from .helpers import log_in, show_language_tabs
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -55,22 +57,6 @@ def test_visitor_goes_from_home_to_programme_partner_and_region_in_both_language
     page.get_by_role("link", name="Projet CRIMJUST").click()
     expect(page).to_have_url(site + "/fr/programmes/crimjust/")
     context.close()
-
-
-def log_in(page, site, username, password):
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.keyboard.press("Enter")
-    expect(page.locator("#user-tools")).to_be_visible()
-
-
-def show_language_tabs(page, code):
-    # modeltranslation's switch shows one language's tab in every field group;
-    # it listens for "change", which selecting the option already shown skips.
-    switch = page.locator("#modeltranslation-main-switch")
-    switch.select_option(label=code)
-    switch.dispatch_event("change")
 
 
 def test_editor_creates_and_publishes_a_programme_in_both_languages(

@@ -94,3 +94,41 @@ def test_pages_fit_every_width_and_200_percent_zoom(site, page, screenshots, nam
             "parseFloat(getComputedStyle(document.body).fontSize)"
         )
         assert body_text >= 16
+
+
+PICTURE_RULE = """() => {
+    const rules = [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]);
+    const rule = rules.find((r) => r.selectorText === ".picture img");
+    return rule && {
+        display: rule.style.display,
+        maxInlineSize: rule.style.maxInlineSize,
+        blockSize: rule.style.blockSize,
+    };
+}"""
+WIDE_PICTURE = """() => {
+    const main = document.querySelector("main");
+    main.insertAdjacentHTML(
+        "beforeend",
+        '<picture class="picture"><img width="3000" height="1000" alt=""></picture>'
+    );
+    const img = main.querySelector(".picture img");
+    return {
+        display: getComputedStyle(img).display,
+        image: img.getBoundingClientRect().width,
+        column: img.parentElement.getBoundingClientRect().width,
+    };
+}"""
+
+
+def test_the_stylesheet_keeps_images_in_their_column(site, page):
+    # The served stylesheet, as Chromium parses and applies it.
+    page.goto(site + "/en/programmes/aircop/")
+
+    assert page.evaluate(PICTURE_RULE) == {
+        "display": "block",
+        "maxInlineSize": "100%",
+        "blockSize": "auto",
+    }
+    placed = page.evaluate(WIDE_PICTURE)
+    assert placed["display"] == "block"
+    assert 0 < placed["image"] <= placed["column"]

@@ -5,8 +5,7 @@ from playwright.sync_api import expect
 
 from programmes.models import Programme
 
-from .test_content_security_policy import COLLECT_VIOLATIONS
-from .test_journeys import log_in, show_language_tabs
+from .helpers import COLLECT_VIOLATIONS, log_in, show_language_tabs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

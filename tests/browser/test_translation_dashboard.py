@@ -5,19 +5,9 @@ from playwright.sync_api import expect
 
 from programmes.models import Participation, Programme
 
-# axe_source is a fixture: imported, this module's tests can ask for it.
-from .test_audits import axe_source, describe, run_axe  # noqa: F401
-from .test_content_security_policy import COLLECT_VIOLATIONS
+from .helpers import COLLECT_VIOLATIONS, describe, log_in, run_axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, site, username, password):
-    page.goto(site + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.keyboard.press("Enter")
-    expect(page.locator("#user-tools")).to_be_visible()
 
 
 def outdate_mayag_summary():

@@ -6,15 +6,12 @@ from translate.storage import xliff
 
 from programmes.models import Programme
 
-# axe_source is a fixture: imported, this module's tests can ask for it.
-from .test_audits import axe_source, describe, run_axe  # noqa: F401
-from .test_content_security_policy import COLLECT_VIOLATIONS
-from .test_translation_dashboard import log_in
+from .helpers import COLLECT_VIOLATIONS, describe, log_in, run_axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def no_violation(page, axe_source):  # noqa: F811
+def no_violation(page, axe_source):
     results = run_axe(page, axe_source)
     assert results["violations"] == [], describe(results["violations"])
     assert page.evaluate("window.cspViolations") == []
@@ -24,7 +21,7 @@ def test_export_translate_import_and_apply(
     site,
     page,
     translator_user,
-    axe_source,  # noqa: F811
+    axe_source,
     tmp_path,
     screenshots,
 ):

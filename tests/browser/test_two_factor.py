@@ -1,6 +1,5 @@
 """Two-step verification and lockout in a real browser, with axe on their pages."""
 
-import os
 import time
 
 import pytest
@@ -8,21 +7,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from .test_audits import AXE, describe, run_axe
-from .test_journeys import log_in
+from .helpers import describe, log_in, run_axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    script = AXE / "axe.min.js"
-    if not script.exists():
-        message = "axe-core is missing: npm ci --prefix tools/a11y (make test does it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return script.read_text()
 
 
 def current_code(device, steps_ahead=0):
