@@ -43,7 +43,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
@@ -203,8 +203,10 @@ class PageCacheMiddleware:
             if 0 < token_due(token) <= time.time():
                 # A scheduled publication is due: a new version, fresh pages.
                 token = bump_content_version()
-        except DatabaseError:
-            # Without the next publication's date, nothing is safe to keep.
+        except (DatabaseError, InterfaceError):
+            # Without the next publication's date, nothing is safe to keep. A
+            # dropped connection is an InterfaceError, which is no DatabaseError:
+            # the view then meets it too and answers 503.
             return self.get_response(request)
         if (entry := cache.get(self.page_key(request, token))) is not None:
             response = thaw(entry)

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 
 from programmes.editing.roles import ADMINISTRATORS, EDITORS, TRANSLATORS
@@ -34,10 +35,55 @@ def empty_page_cache(settings, tmp_path_factory):
     cache.clear()
 
 
+# --- The real content ---------------------------------------------------------
+# Loading it takes a second or two, and some 700 tests only read it: each test
+# module loads it once, in a transaction of its own that each test's
+# transaction nests in (a savepoint), and that is rolled back after the module.
+
+
+@pytest.fixture(scope="module")
+def module_content(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_content", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def content(db):
-    """The site's real source content, as `make run` loads it."""
+def content(module_content, db):
+    """The site's real source content, as `make run` loads it.
+
+    Shared by the module's tests (each test's changes are rolled back); a
+    module-scoped fixture is set up before every function-scoped one, so the
+    module's transaction is always the outer one."""
+
+
+@pytest.fixture
+def content_committed(transactional_db):
+    """The real content, committed: for tests that need other connections or
+    processes to see it (backups, live servers)."""
     call_command("load_content", verbosity=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    # In each module, the tests that read the shared content run last: the
+    # content stays loaded from the first of them to the end of the module.
+    modules = {}
+    for item in items:
+        modules.setdefault(item.module, len(modules))
+        if "content" in item.fixturenames and is_transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test cannot share the module's "
+                "content; ask for content_committed instead"
+            )
+    items.sort(key=lambda item: (modules[item.module], "content" in item.fixturenames))
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return {"transactional_db", "live_server"} & set(item.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
 
 
 # --- Staff, as the groups of programmes/editing/roles.py make them ------------

@@ -39,7 +39,7 @@ MEDIA_FILES = {
 
 
 @pytest.fixture
-def site(content, settings, tmp_path):
+def site(content_committed, settings, tmp_path):
     """The real content, a staff account and a few uploaded files."""
     settings.BACKUP_DIR = tmp_path / "backups"
     User.objects.create_superuser("editor", "editor@example.org", "a-long-password-1")

@@ -13,6 +13,8 @@ from django.db import connections
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
 from django.test import Client
 
+from programmes.content import version as content_version
+
 from .helpers import VNU, checker_or_skip
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,21 @@ def test_the_site_recovers_when_the_database_is_back(client, content, database_d
 
 
 def test_a_dropped_connection_is_a_503_too(client, content, monkeypatch):
+    def dropped(*args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", dropped)
+
+    assert client.get("/en/").status_code == 503
+
+
+def test_a_dropped_connection_before_any_content_version_is_a_503(
+    client, content, monkeypatch
+):
+    # A worker's first request: the page cache must ask the database for the
+    # next publication before it can make a content version.
+    content_version.version_file().unlink(missing_ok=True)
+
     def dropped(*args, **kwargs):
         raise InterfaceError("connection already closed")
 
