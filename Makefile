@@ -4,9 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
+# The suite runs on every core; a module's tests stay on one worker, so that
+# they share the content it loads once (tests/conftest.py).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev backup restore test test-postgres check lint format messages compilemessages setup install install-dev clean export bench bench-render
+.PHONY: help run dev backup restore test test-fast test-postgres check lint format messages compilemessages setup install install-dev clean export bench bench-render
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -81,8 +85,12 @@ $(A11Y_TOOLS): tools/a11y/package.json tools/a11y/package-lock.json
 	fi
 
 test: $(VENV)/.installed-dev compilemessages $(A11Y_TOOLS) ## Install the test dependencies and run every test
-	@echo "==> Running the tests (browser tests need Debian's chromium)"
-	$(BIN)/pytest
+	@echo "==> Running the tests on every core (browser tests need Debian's chromium)"
+	$(PYTEST)
+
+test-fast: $(VENV)/.installed-dev compilemessages ## Every test but the slow ones (servers, browsers, the HTML checker)
+	@echo "==> Running the tests not marked slow"
+	$(PYTEST) -m "not slow"
 
 $(VENV)/.installed-postgres: $(VENV)/.installed-dev pyproject.toml
 	@echo "==> Installing the PostgreSQL driver"
@@ -92,7 +100,7 @@ $(VENV)/.installed-postgres: $(VENV)/.installed-dev pyproject.toml
 test-postgres: $(VENV)/.installed-postgres compilemessages ## The tests (browser ones aside) on PostgreSQL at $$DATABASE_URL
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user@host:port/db first (.ci/run starts a throwaway server)."; exit 2; }
 	@echo "==> Running the tests on PostgreSQL"
-	$(BIN)/pytest --ignore=tests/browser
+	$(PYTEST) --ignore=tests/browser
 
 check: $(VENV)/.installed-dev ## Lint, Django's checks and missing migrations
 	$(BIN)/ruff check .

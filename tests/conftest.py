@@ -8,7 +8,20 @@ from django.test import override_settings
 
 from programmes.editing.roles import ADMINISTRATORS, EDITORS, TRANSLATORS
 
-from .helpers import PRODUCTION_STORAGE, logged_in, staff_member
+from .helpers import PRODUCTION_STORAGE, logged_in, staff_member, worker_redis_url
+
+
+def pytest_configure(config):
+    # Parallel runs (pytest-xdist): each worker gets a Redis database of its
+    # own, since emptying the cache empties a whole database. Servers and
+    # processes the tests start inherit it through the environment.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and os.environ.get("REDIS_URL"):
+        from django.conf import settings
+
+        url = worker_redis_url(os.environ["REDIS_URL"], worker)
+        os.environ["REDIS_URL"] = url
+        settings.CACHES["default"]["LOCATION"] = url
 
 
 @pytest.fixture(autouse=True)

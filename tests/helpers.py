@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import html5lib
 import pytest
@@ -91,6 +92,27 @@ def preview_url(obj, language):
 # --- The Nu HTML Checker -----------------------------------------------------
 
 VNU = BASE_DIR / "tools/a11y/node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def nu_html_messages(*paths, options=()):
+    """The Nu HTML Checker's messages about the files or folders `paths`."""
+    checker_or_skip()
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", *options, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return json.loads(result.stderr or result.stdout)["messages"]
+
+
+def errors_and_warnings(messages):
+    """ "page.html:12: message" for each error or warning of the checker."""
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "warning"
+    ]
 
 
 def checker_or_skip():
@@ -263,3 +285,10 @@ def every_kind_of_page(count):
         )
         for language in LANGUAGES
     }, (organisation, region)
+
+
+def worker_redis_url(url, worker):
+    """redis://host:port/N for worker "gwK": database N + K."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))

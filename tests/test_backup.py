@@ -25,7 +25,8 @@ from programmes.models import Programme
 
 # Transactions committed for real: pg_dump and pg_restore use connections of
 # their own, and a backup refuses to run inside an open transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Slow (backs up and restores whole databases): make test-fast leaves it out.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 on_sqlite_only = pytest.mark.skipif(

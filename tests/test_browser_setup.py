@@ -29,9 +29,20 @@ def test_without_chromium_browser_tests_are_skipped_with_the_install_command(
     browser_setup.pytest_collection_modifyitems(None, [browser_test, other_test])
 
     assert other_test.marks == []
-    (skip,) = browser_test.marks
-    assert skip.name == "skip"
-    assert "apt-get install chromium" in skip.kwargs["reason"]
+    marks = {mark.name: mark for mark in browser_test.marks}
+    assert set(marks) == {"slow", "skip"}
+    assert "apt-get install chromium" in marks["skip"].kwargs["reason"]
+
+
+def test_browser_tests_are_slow_ones(monkeypatch):
+    # make test-fast leaves them out, with or without Chromium.
+    monkeypatch.setattr(browser_setup, "CHROMIUM", __file__)
+    browser_test, other_test = fake_items()
+
+    browser_setup.pytest_collection_modifyitems(None, [browser_test, other_test])
+
+    assert [mark.name for mark in browser_test.marks] == ["slow"]
+    assert other_test.marks == []
 
 
 def test_in_ci_a_missing_chromium_fails_the_run(monkeypatch):

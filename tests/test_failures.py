@@ -15,7 +15,7 @@ from django.test import Client
 
 from programmes.content import version as content_version
 
-from .helpers import VNU, checker_or_skip
+from .helpers import checker_or_skip, nu_html_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -130,18 +130,12 @@ def test_developers_see_the_debug_page(client, content, database_down, settings)
         client.get("/en/")
 
 
+@pytest.mark.slow  # the Nu HTML Checker, in Java
 def test_503_page_is_valid_html(tmp_path):
     checker_or_skip()
     (tmp_path / "503.html").write_bytes((ROOT / "templates" / "503.html").read_bytes())
 
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", str(tmp_path / "503.html")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+    messages = nu_html_messages(tmp_path / "503.html")
     assert [m["message"] for m in messages] == []
 
 

@@ -6,7 +6,6 @@ could.
 """
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -19,7 +18,12 @@ from programmes.models import HomePage, Programme
 from programmes.public.metadata import SITE_DESCRIPTION
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .helpers import VNU, checker_or_skip, parse, preview_url
+from .helpers import (
+    checker_or_skip,
+    nu_html_messages,
+    parse,
+    preview_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -592,6 +596,7 @@ def test_query_counts_do_not_change_with_fallbacks(client, language):
 # --- Validity ---------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the Nu HTML Checker, in Java
 def test_pages_with_fallbacks_are_valid_html(client, tmp_path):
     checker_or_skip()
     programme = make_programme(
@@ -620,13 +625,7 @@ def test_pages_with_fallbacks_are_valid_html(client, tmp_path):
         assert NOTICE[path[1:3]] in response.content.decode(), path
         (tmp_path / f"{name}.html").write_bytes(response.content)
 
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+    messages = nu_html_messages(tmp_path)
     assert [
         m["message"]
         for m in messages

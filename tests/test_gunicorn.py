@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from gunicorn.config import Config
 
+# Slow (starts gunicorn): make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "gunicorn.conf.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")

@@ -1,16 +1,15 @@
 """The Nu HTML Checker (npm's vnu-jar) on every public page and stylesheet."""
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .helpers import VNU, checker_or_skip
+from .helpers import checker_or_skip, errors_and_warnings, nu_html_messages
 from .pages import PUBLIC_PAGES
 
-pytestmark = pytest.mark.django_db
+# Slow (runs the Nu HTML Checker, in Java): make test-fast leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 STYLESHEETS = [
     Path(__file__).resolve().parent.parent / "static" / "css" / "site.css",
@@ -25,26 +24,8 @@ def test_every_public_page_and_stylesheet_is_valid(client, content, tmp_path):
     for stylesheet in STYLESHEETS:
         shutil.copy(stylesheet, tmp_path)
 
-    result = subprocess.run(
-        [
-            "java",
-            "-jar",
-            str(VNU),
-            "--format",
-            "json",
-            "--also-check-css",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    problems = errors_and_warnings(
+        nu_html_messages(tmp_path, options=["--also-check-css"])
     )
-
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "warning"
-    ]
     assert len(list(tmp_path.glob("*.html"))) == len(PUBLIC_PAGES)
     assert problems == []

@@ -1,8 +1,6 @@
 """Images and logos: checked uploads, clean files, renditions, alt text, pages."""
 
 import io
-import json
-import subprocess
 from unittest import mock
 
 import html5lib
@@ -25,7 +23,15 @@ from programmes.editing.images.checks import (
 from programmes.models import Organisation, Programme
 
 from .factories import add_participation, make_organisation, make_programme
-from .helpers import VNU, checker_or_skip, image_bytes, parse, stored_names, with_image
+from .helpers import (
+    checker_or_skip,
+    errors_and_warnings,
+    image_bytes,
+    nu_html_messages,
+    parse,
+    stored_names,
+    with_image,
+)
 from .hostile import UPLOADS, decompression_bomb_png, form_data, nothing_changes
 
 pytestmark = pytest.mark.django_db
@@ -641,6 +647,7 @@ def test_make_renditions_reads_through_storage():
     assert [w for w, _n in programme.image_renditions["webp"]] == [320, 640, 700]
 
 
+@pytest.mark.slow  # the Nu HTML Checker, in Java
 def test_pages_with_images_are_valid_html(client, tmp_path):
     checker_or_skip()
     programme = with_image(make_programme(), photo_with_metadata())
@@ -660,18 +667,7 @@ def test_pages_with_images_are_valid_html(client, tmp_path):
         content = client.get(path).content
         assert b"<picture" in content, path
         (pages / f"page-{number}.html").write_bytes(content)
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", str(pages)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    problems = [
-        f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "warning"
-    ]
+    problems = errors_and_warnings(nu_html_messages(pages))
     assert problems == []
 
 

@@ -1,9 +1,12 @@
-"""How the tests are laid out: no test module imports another."""
+"""How the tests are laid out and run: no test module imports another; parallel
+workers share no Redis database."""
 
 import ast
 from pathlib import Path
 
 import pytest
+
+from .helpers import worker_redis_url
 
 TESTS = Path(__file__).resolve().parent
 
@@ -63,3 +66,20 @@ def test_no_test_module_imports_another():
 )
 def test_imports_of_test_modules_are_found(source, package, expected):
     assert imported_test_modules(source, package) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "worker", "expected"),
+    [
+        ("redis://127.0.0.1:18179/0", "gw0", "redis://127.0.0.1:18179/0"),
+        ("redis://127.0.0.1:18179/0", "gw1", "redis://127.0.0.1:18179/1"),
+        ("redis://127.0.0.1:18179/8", "gw1", "redis://127.0.0.1:18179/9"),
+        (
+            "redis://:secret@redis.example:6379",
+            "gw3",
+            "redis://:secret@redis.example:6379/3",
+        ),
+    ],
+)
+def test_each_parallel_worker_gets_a_redis_database_of_its_own(url, worker, expected):
+    assert worker_redis_url(url, worker) == expected

@@ -24,6 +24,9 @@ from bench import servers
 from .factories import make_programme
 from .helpers import needs
 
+# Slow (starts nginx and gunicorn): make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def nginx_installed():

@@ -518,6 +518,7 @@ else:
 """
 
 
+@pytest.mark.slow  # two application processes
 def test_two_processes_sharing_redis_serve_an_edit_fresh(tmp_path, redis_url):
     environment = {"REDIS_URL": redis_url}
 

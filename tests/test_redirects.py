@@ -1,7 +1,5 @@
 """Links that never break: former slugs answer 301, archived pages 410."""
 
-import json
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -21,7 +19,7 @@ from programmes.editing.history.revisions import Snapshot, recover, restore
 from programmes.models import Organisation, Programme, Region, SlugRedirect
 
 from .factories import make_organisation, make_programme, make_region
-from .helpers import VNU, checker_or_skip, parse
+from .helpers import checker_or_skip, nu_html_messages, parse
 from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
@@ -397,6 +395,7 @@ def test_the_gone_page_is_in_the_visitors_language(client, language):
     assert "private" not in response.get("Cache-Control", "")
 
 
+@pytest.mark.slow  # the Nu HTML Checker, in Java
 def test_the_gone_page_is_valid_html(client, tmp_path):
     checker_or_skip()
     for language in LANGUAGES:
@@ -404,13 +403,7 @@ def test_the_gone_page_is_valid_html(client, tmp_path):
         response = client.get(url("region", language, f"gone-{language}"))
         assert response.status_code == 410
         (tmp_path / f"gone-{language}.html").write_bytes(response.content)
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+    messages = nu_html_messages(tmp_path)
     assert [m for m in messages if m["type"] == "error" or m.get("subType")] == []
 
 

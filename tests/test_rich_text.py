@@ -3,8 +3,6 @@
 import html
 import json
 import re
-import subprocess
-from pathlib import Path
 
 import html5lib
 import pytest
@@ -18,7 +16,7 @@ from programmes.models import Organisation, Programme
 from programmes.public.search import SiteSearch
 
 from .factories import add_participation, make_organisation, make_programme
-from .helpers import VNU, checker_or_skip
+from .helpers import checker_or_skip, errors_and_warnings, nu_html_messages
 from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
@@ -405,6 +403,7 @@ def test_pages_show_rich_text(client, code):
         assert links["/fr/programmes/"] is None
 
 
+@pytest.mark.slow  # the Nu HTML Checker, in Java
 def test_pages_with_rich_text_are_valid_html(client, tmp_path):
     checker_or_skip()
     objects = [
@@ -415,18 +414,7 @@ def test_pages_with_rich_text_are_valid_html(client, tmp_path):
         for path in detail_paths(obj):
             name = path.strip("/").replace("/", "-")
             (tmp_path / f"{name}.html").write_bytes(client.get(path).content)
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "warning"
-    ]
+    problems = errors_and_warnings(nu_html_messages(tmp_path))
     assert len(list(tmp_path.glob("*.html"))) == 4
     assert problems == []
 

@@ -37,6 +37,9 @@ from programmes.models import Programme
 from .factories import make_programme
 from .hostile import form_data
 
+# Slow (starts two application servers): make test-fast leaves it out.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long test password"
 

@@ -36,6 +36,9 @@ ARTIFACTS = BROWSER_TESTS.parent.parent / "test-artifacts"
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.slow)
     if Path(CHROMIUM).exists():
         return
     message = "Chromium is not installed: apt-get install chromium"
