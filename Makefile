@@ -97,10 +97,10 @@ $(VENV)/.installed-postgres: $(VENV)/.installed-dev pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check ".[dev,postgres]"
 	@touch $@
 
-test-postgres: $(VENV)/.installed-postgres compilemessages ## The tests (browser ones aside) on PostgreSQL at $$DATABASE_URL
+test-postgres: $(VENV)/.installed-postgres compilemessages ## The tests that use the database (browser ones aside) on PostgreSQL at $$DATABASE_URL
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://user@host:port/db first (.ci/run starts a throwaway server)."; exit 2; }
 	@echo "==> Running the tests on PostgreSQL"
-	$(PYTEST) --ignore=tests/browser
+	$(PYTEST) --ignore=tests/browser --database-tests-only
 
 check: $(VENV)/.installed-dev ## Lint, Django's checks and missing migrations
 	$(BIN)/ruff check .

@@ -7,18 +7,8 @@ limit makes it fresh: every cache key holds the *content version*, a token
 that changes whenever anything of the programmes app is saved, deleted or has
 its many-to-many links changed, however that happens (the admin, its actions,
 history restores, load_content, the shell). The old pages are then never read
-again and expire on their own.
-
-The token lives where every process of the site reads it: in the cache when
-the cache is shared (Redis), in a file of DJANGO_DATA_DIR when each process has
-its own memory cache (gunicorn's workers on one machine). A new token that
-Redis could not take (an outage) is kept in a file beside it, and this
-machine's next request writes it: the pages of the old version must not come
-back with Redis.
-
-A scheduled publication changes what is public without any write. Each
-content version records when the next one falls due (one query, when the
-version is made); the first request after that time makes a new version.
+again and expire on their own. Where the version lives, and how a scheduled
+publication makes a new one: programmes/content/version.py.
 
 Never cached: requests carrying a session cookie (staff; the admin's previews
 are under the admin anyway), other methods than GET and HEAD, and responses

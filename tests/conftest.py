@@ -10,6 +10,31 @@ from programmes.editing.roles import ADMINISTRATORS, EDITORS, TRANSLATORS
 
 from .helpers import PRODUCTION_STORAGE, logged_in, staff_member, worker_redis_url
 
+# Fixtures through which a test reaches the database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that reach the database (CI's PostgreSQL run): "
+        "one that does not cannot answer differently on another database.",
+    )
+
+
+def uses_the_database(item):
+    return bool(
+        DATABASE_FIXTURES & set(item.fixturenames)
+        or item.get_closest_marker("django_db")
+    )
+
 
 def pytest_configure(config):
     # Parallel runs (pytest-xdist): each worker gets a Redis database of its
@@ -90,6 +115,11 @@ def pytest_collection_modifyitems(config, items):
                 "content; ask for content_committed instead"
             )
     items.sort(key=lambda item: (modules[item.module], "content" in item.fixturenames))
+    if config.getoption("database_tests_only"):
+        deselected = [item for item in items if not uses_the_database(item)]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if uses_the_database(item)]
 
 
 def is_transactional(item):

@@ -44,13 +44,35 @@ def number(text):
 # --- Limits and settings ------------------------------------------------------
 
 
+def gunicorn_config():
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
 def test_gunicorn_worker_recycling():
-    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    config = gunicorn_config()
     match = stated(
         "operations.md", r"Each worker is replaced after ([\d,]+) ± ([\d,]+) requests"
     )
     assert number(match[1]) == config["max_requests"]
     assert number(match[2]) == config["max_requests_jitter"]
+
+
+def test_gunicorn_timeouts_and_request_limits():
+    config = gunicorn_config()
+    timeout = stated("operations.md", r"A request running (\d+) s loses its worker")
+    graceful = stated("operations.md", r"workers get (\d+) s to finish their requests")
+    limits = stated(
+        "operations.md",
+        r"Request lines over (\d+) bytes, more than (\d+) headers or a header "
+        r"over (\d+) bytes are refused",
+    )
+    assert number(timeout[1]) == config["timeout"]
+    assert number(graceful[1]) == config["graceful_timeout"]
+    assert [number(limit) for limit in limits.groups()] == [
+        config["limit_request_line"],
+        config["limit_request_fields"],
+        config["limit_request_field_size"],
+    ]
 
 
 # "at most 10 MB (setting `IMAGE_MAX_UPLOAD_BYTES`) and 40 million pixels
