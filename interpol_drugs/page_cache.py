@@ -26,6 +26,7 @@ may keep them briefly (DJANGO_PAGE_CACHE_SECONDS).
 import functools
 import hashlib
 import os
+import sys
 import time
 from importlib import import_module
 from pathlib import Path
@@ -64,10 +65,13 @@ def source_folders(base):
     installed app that lives in the project, the template and locale folders.
     Derived from the settings, so that moved or added code is never left out."""
     project = Path(import_module(settings.ROOT_URLCONF).__file__).parent
+    installed = Path(sys.prefix)
     apps_here = [
         Path(config.path)
         for config in apps.get_app_configs()
-        if base in Path(config.path).parents
+        if Path(config.path).is_relative_to(base)
+        # A virtual environment inside the project holds Django's apps.
+        and not Path(config.path).is_relative_to(installed)
     ]
     templates = [
         Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]

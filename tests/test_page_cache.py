@@ -5,8 +5,10 @@ each test its own content version.
 """
 
 import math
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -534,3 +536,18 @@ def test_two_processes_sharing_redis_serve_an_edit_fresh(tmp_path, redis_url):
     run("edit")
 
     assert run("read")["edited"] is True
+
+
+def test_the_code_fingerprint_covers_every_folder_of_the_project_and_no_library(
+    settings,
+):
+    base = Path(settings.BASE_DIR)
+
+    folders = page_cache.source_folders(base)
+
+    expected = {"interpol_drugs", "programmes", "accounts", "operations"}
+    assert {folder.relative_to(base).as_posix() for folder in folders} == expected | {
+        "templates",
+        "locale",
+    }
+    assert not any(folder.is_relative_to(sys.prefix) for folder in folders)
