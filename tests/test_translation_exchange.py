@@ -680,7 +680,9 @@ def test_a_draft_is_not_checked_either(programme, user, tmp_path):
     summary = unit_id(programme, "summary")
     path = tmp_path / "x.po"
     path.write_bytes(
-        left_for_review(export_of(programme, "po"), "po", "fuzzy", **{summary: ""})
+        left_for_review(
+            export_of(programme, "po"), "po", "fuzzy", **{summary: "x" * 401}
+        )
     )
 
     with nothing_changes():
@@ -688,6 +690,48 @@ def test_a_draft_is_not_checked_either(programme, user, tmp_path):
 
     assert DRAFT_WARNING in err
     assert "Imported 0 changes" in out.splitlines()[-1]
+
+
+NOT_TRANSLATED = "Not applied: the translation is empty (not translated yet)"
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_unmodified_export_imports_leaving_out_its_empty_units(
+    file_format, user, tmp_path
+):
+    # Into French, one summary not translated yet: the export's target is
+    # empty, and the same file sent back changes nothing.
+    programme = make_programme(summary_fr="")
+    path = tmp_path / f"fr.{file_format}"
+    path.write_bytes(export("fr", file_format, models_=[Programme], ids=[programme.pk]))
+
+    with nothing_changes():
+        out, err = run_import(path, "--user=ana")
+
+    assert f"Warning: {unit_id(programme, 'summary')} (Programme" in err
+    assert NOT_TRANSLATED in err
+    assert out.splitlines()[-1] == (
+        f"Imported 0 changes to 0 records from fr.{file_format} (2 unchanged, 0 "
+        "marked as checked, 1 not translated yet, left out)."
+    )
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_empty_target_is_left_out_and_the_rest_imports(
+    file_format, programme, user, tmp_path
+):
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(
+        translate_programme(programme, file_format, name="A new name", summary="")
+    )
+
+    _out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.name_en == "A new name"
+    assert programme.summary_en == "A short summary."
+    assert f"Warning: {unit_id(programme, 'summary')} (Programme" in err
+    assert NOT_TRANSLATED in err
 
 
 def test_dry_run_shows_the_changes_and_changes_nothing(programme, tmp_path):
@@ -1031,14 +1075,6 @@ BAD_FILES = {
         with_id("name", lambda programme: unit_id(programme, "summary")),
         "The unit appears more than once in the file",
     ),
-    "empty target": (
-        with_target("summary", ""),
-        "The translation is empty",
-    ),
-    "empty PO target": (
-        with_target("summary", "", "po"),
-        "The translation is empty",
-    ),
     "text too long for its field": (
         with_target("summary", "x" * 401),
         "The translation is 401 characters long; this field holds at most 400",
@@ -1176,7 +1212,7 @@ def test_every_problem_is_listed_at_once(programme, user, tmp_path):
     data = translated(
         good(programme),
         **{
-            unit_id(programme, "summary"): "",
+            unit_id(programme, "summary"): "x" * 401,
             unit_id(programme, "name"): "<em>Name</em>",
             unit_id(programme, "facts_note"): "y" * 10,
         },
@@ -1536,14 +1572,14 @@ def test_an_upload_with_problems_lists_them_and_changes_nothing(client, programm
 
 def test_the_import_pages_speak_french(client, programme):
     exchanger(client)
-    data = translate_programme(programme, summary="")
+    data = translate_programme(programme, summary="x" * 401)
 
     response = upload(client, data, language="fr")
 
     content = response.content.decode()
     assert "Importer des traductions" in content
     assert "translated.xlf a été refusé\u00a0: rien n’a été modifié." in content
-    assert "La traduction est vide" in content
+    assert "La traduction compte 401 caractères" in content
 
 
 def test_the_export_page_speaks_french(client):

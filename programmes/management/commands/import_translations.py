@@ -108,6 +108,8 @@ class Command(BaseCommand):
         ]
         if report.drafts:
             details.append(f"{report.drafts} not applied, marked as needing review")
+        if report.untranslated:
+            details.append(f"{report.untranslated} not translated yet, left out")
         counts = (
             f"{plural(len(report.changes), 'change')} to "
             f"{plural(report.records, 'record')} from {path.name} "

@@ -77,6 +77,8 @@ class ImportReport:
     # Drafts (units the file marks as not final) whose text differs from the
     # site's: left out, each with a warning.
     drafts: int = 0
+    # Empty translations (not translated yet): left out, each with a warning.
+    untranslated: int = 0
     # Every unit that passed the checks, as a Change from the site's current
     # translation (old), by unit id: what a preview showed as "now".
     current_targets: dict = field(default_factory=dict)
@@ -357,12 +359,6 @@ def source_changed(translation):
     return None
 
 
-def empty_translation(translation):
-    if translation.is_empty:
-        return gettext("The translation is empty: translate it, or remove the unit.")
-    return None
-
-
 def markup_not_allowed(translation):
     if translation.removed_markup:
         return gettext(
@@ -442,7 +438,6 @@ def placeholders_differ(translation):
 
 RULES = (
     source_changed,
-    empty_translation,
     markup_not_allowed,
     markup_differs,
     links_differ,
@@ -485,6 +480,18 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
     translation = Translation(
         unit, model, field_name, source, target, texts(obj, field_name)
     )
+    if translation.is_empty:
+        # Whatever the file's state says: what an export holds for a field
+        # not translated yet, in every format.
+        report.untranslated += 1
+        report.warnings.append(
+            Problem(
+                gettext("Not applied: the translation is empty (not translated yet)."),
+                unit.id,
+                where,
+            )
+        )
+        return
     if unit.draft:
         check_draft(translation, where, report)
         return
