@@ -1113,6 +1113,27 @@ BAD_FILES = {
         "The links differ from the source's: “https://www.unodc.org/” in the "
         "source, “/en/programmes/”, “https://www.unodc.org/” in the translation",
     ),
+    "an XLIFF script element in a target": (
+        replaced("New name</target>", "New name<script>alert(1)</script></target>"),
+        "The translation holds XML elements XLIFF does not allow in a "
+        "translation: <script>",
+    ),
+    "an XHTML script element in a target": (
+        replaced(
+            "New name</target>",
+            'New name<script xmlns="http://www.w3.org/1999/xhtml">alert(1)</script>'
+            "</target>",
+        ),
+        "XLIFF does not allow in a translation: <script>",
+    ),
+    "a script element in an XLIFF 2.0 target": (
+        replaced(
+            "New name</target>",
+            "New name<script>alert(1)</script></target>",
+            "xliff2",
+        ),
+        "XLIFF does not allow in a translation: <script>",
+    ),
     "HTML in plain text": (
         with_target("summary", "A <b>bold</b> summary."),
         "This field is plain text: remove the HTML tags",

@@ -20,12 +20,14 @@ the files, no XML or PO is written by hand here:
 Import (import_translations): the whole file is checked before anything is
 written, and every problem is reported, each naming its unit: unreadable
 files, languages, unknown ids, sources changed since the export, texts too
-long for their field, markup the site does not allow,
-placeholders or markup that differ from the source. Glossary terms of the
-other language are warnings. A file with any error changes nothing; otherwise
-every change is written in one transaction, each record saved once, so that
-its revision (django-simple-history) names the importing user and the file,
-and the translation states follow (a translation catching up is up to date).
+long for their field, XML elements in a target that are not the format's
+inline markup (their words would be kept, the element lost), markup the site
+does not allow, placeholders or markup that differ from the source. Glossary
+terms of the other language are warnings. A file with any error changes
+nothing; otherwise every change is written in one transaction, each record
+saved once, so that its revision (django-simple-history) names the importing
+user and the file, and the translation states follow (a translation catching
+up is up to date).
 An outdated translation sent back unchanged but marked done by the tool
 (XLIFF state translated or final, PO without fuzzy) is marked as checked.
 A unit the tool still marks as not final (PO fuzzy; XLIFF 1.2 new or needs-…;

@@ -359,6 +359,15 @@ def source_changed(translation):
     return None
 
 
+def elements_not_allowed(translation):
+    if translation.unit.elements:
+        return gettext(
+            "The translation holds XML elements XLIFF does not allow in a "
+            "translation: %(elements)s. Remove them."
+        ) % {"elements": ", ".join(translation.unit.elements)}
+    return None
+
+
 def markup_not_allowed(translation):
     if translation.removed_markup:
         return gettext(
@@ -438,6 +447,7 @@ def placeholders_differ(translation):
 
 RULES = (
     source_changed,
+    elements_not_allowed,
     markup_not_allowed,
     markup_differs,
     links_differ,

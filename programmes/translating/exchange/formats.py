@@ -45,6 +45,12 @@ XLIFF_1_DRAFT_STATES = {
 }
 XLIFF_2_DRAFT_STATES = {"initial"}
 
+# The inline markup each XLIFF version allows in a target. Any other element
+# (a <script>, in the XLIFF namespace or another) is refused: reading the text
+# would keep its words and drop the element without a word.
+XLIFF_1_INLINE = {"g", "x", "bx", "ex", "bpt", "ept", "ph", "it", "sub", "mrk"}
+XLIFF_2_INLINE = {"cp", "ph", "pc", "sc", "ec", "mrk", "sm", "em"}
+
 # Placeholders a text may hold, which a translation must keep: %(name)s, %s,
 # {name}. None is expected in content, but a translation must not add or drop one.
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")

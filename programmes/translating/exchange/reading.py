@@ -11,8 +11,10 @@ from translate.storage.poparser import PoParseError
 from .formats import (
     DONE_STATES,
     XLIFF_1_DRAFT_STATES,
+    XLIFF_1_INLINE,
     XLIFF_1_NAMESPACES,
     XLIFF_2_DRAFT_STATES,
+    XLIFF_2_INLINE,
     XLIFF_20,
     Problem,
 )
@@ -51,6 +53,8 @@ class FileUnit:
     done: bool
     # The tool marks it as not final (fuzzy, needs review): not imported.
     draft: bool = False
+    # Elements of the target the format does not allow there, as "<name>".
+    elements: tuple = ()
 
 
 @dataclass
@@ -128,6 +132,20 @@ def unreadable(kind, error):
     )
 
 
+def elements_not_inline(target, namespace, inline):
+    """The elements inside `target` that are not the format's inline markup."""
+    if target is None:
+        return ()
+    names = []
+    for element in target.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions hold no text
+        name = etree.QName(element)
+        if name.namespace != namespace or name.localname not in inline:
+            names.append(f"<{name.localname}>")
+    return tuple(dict.fromkeys(names))
+
+
 def read_xliff1(data, root):
     kind = "XLIFF 1.2" if root.get("version") != "1.1" else "XLIFF 1.1"
     namespace = etree.QName(root).namespace
@@ -154,6 +172,7 @@ def read_xliff1(data, root):
                 target=unit.target or "",
                 done=state in DONE_STATES or (state is None and unit.isapproved()),
                 draft=state in XLIFF_1_DRAFT_STATES,
+                elements=elements_not_inline(target_node, namespace, XLIFF_1_INLINE),
             )
         )
     return exchange
@@ -180,8 +199,13 @@ def read_xliff2(data, root):
     for segment in store.units:
         units.setdefault(segment.getunitelement(), None)
     for unit_element in units:
-        sources, targets, done, draft = [], [], True, False
+        sources, targets, done, draft, elements = [], [], True, False, []
         for child in unit_element:
+            elements.extend(
+                elements_not_inline(
+                    child.find(store.namespaced("target")), XLIFF_20, XLIFF_2_INLINE
+                )
+            )
             if child in segments:
                 segment = segments[child]
                 sources.append(segment.source or "")
@@ -200,6 +224,7 @@ def read_xliff2(data, root):
                 target="".join(targets),
                 done=done,
                 draft=draft,
+                elements=tuple(dict.fromkeys(elements)),
             )
         )
     return exchange
