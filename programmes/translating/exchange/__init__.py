@@ -35,6 +35,12 @@ XLIFF 2.0 initial) is the translator's draft: it is left out, with a warning
 when its text differs from the site's, and the rest of the file imports. An
 empty translation is not translated yet, whatever its state: left out, with a
 warning (what an export holds for a missing translation, sent back as is).
+Each unit also carries a digest of the site's translation at export
+(formats.TARGET_DIGEST): a translation edited on the site since the export is
+kept when the file holds it as exported, and is a conflict when the file
+changes it too. Conflicts are applied only when asked (the admin preview's
+boxes, the command's --take-file); a file without digests (exported before)
+imports as before, with a warning that conflicts cannot be detected.
 Applying a preview (the admin's import) also refuses the file when one of the
 translations the preview showed as current has changed on the site since
 (targets_fingerprint).

@@ -10,12 +10,14 @@ from translate.storage.poparser import PoParseError
 
 from .formats import (
     DONE_STATES,
+    TARGET_DIGEST,
     XLIFF_1_DRAFT_STATES,
     XLIFF_1_INLINE,
     XLIFF_1_NAMESPACES,
     XLIFF_2_DRAFT_STATES,
     XLIFF_2_INLINE,
     XLIFF_20,
+    XLIFF_20_METADATA,
     Problem,
 )
 
@@ -55,6 +57,9 @@ class FileUnit:
     draft: bool = False
     # Elements of the target the format does not allow there, as "<name>".
     elements: tuple = ()
+    # The digest of the site's translation at export; None in files exported
+    # before units carried it.
+    digest: str | None = None
 
 
 @dataclass
@@ -173,9 +178,32 @@ def read_xliff1(data, root):
                 done=state in DONE_STATES or (state is None and unit.isapproved()),
                 draft=state in XLIFF_1_DRAFT_STATES,
                 elements=elements_not_inline(target_node, namespace, XLIFF_1_INLINE),
+                digest=xliff1_digest(unit.xmlelement),
             )
         )
     return exchange
+
+
+def xliff1_digest(unit_element):
+    for context in unit_element.iter("{*}context"):
+        if context.get("context-type") == TARGET_DIGEST:
+            return (context.text or "").strip()
+    return None
+
+
+def xliff2_digest(unit_element):
+    for meta in unit_element.iter(f"{{{XLIFF_20_METADATA}}}meta"):
+        if meta.get("type") == TARGET_DIGEST:
+            return (meta.text or "").strip()
+    return None
+
+
+def po_digest(unit):
+    prefix = f"{TARGET_DIGEST}:"
+    for line in unit.getnotes("developer").splitlines():
+        if line.startswith(prefix):
+            return line.removeprefix(prefix).strip()
+    return None
 
 
 def element_text(parent, name):
@@ -225,6 +253,7 @@ def read_xliff2(data, root):
                 done=done,
                 draft=draft,
                 elements=tuple(dict.fromkeys(elements)),
+                digest=xliff2_digest(unit_element),
             )
         )
     return exchange
@@ -263,6 +292,7 @@ def read_po(data):
                 target=unit.target or "",
                 done=not unit.isfuzzy(),
                 draft=unit.isfuzzy(),
+                digest=po_digest(unit),
             )
         )
     return exchange
