@@ -1842,6 +1842,48 @@ def test_apply_refuses_a_unit_the_preview_showed_unchanged_if_edited_since(
     assert f"<code>{unit_id(programme, 'name')}</code>" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("ticked", "summary"), [(False, EDITED), (True, FROM_THE_FILE)]
+)
+def test_the_preview_shows_each_conflict_and_apply_takes_only_the_ticked(
+    client, programme, ticked, summary
+):
+    exchanger(client)
+    preview = upload(client, edited_meanwhile(programme))
+
+    assert preview.status_code == 200
+    page = parse(preview)
+    table = page.find(
+        ".//table[@class='translation-files-table translation-files-conflicts']"
+    )
+    text = "".join(table.itertext())
+    assert unit_id(programme, "summary") in text
+    assert EDITED.replace(" ", "") in text.replace(" ", "")
+    assert FROM_THE_FILE.replace(" ", "") in text.replace(" ", "")
+    box = table.find(".//input[@type='checkbox']")
+    assert (box.get("name"), box.get("value")) == (
+        "take",
+        unit_id(programme, "summary"),
+    )
+    assert box.get("checked") is None
+    changes = page.find(
+        ".//table[@class='translation-files-table translation-files-changes']"
+    )
+    assert unit_id(programme, "summary") not in "".join(changes.itertext())
+
+    response = client.post(
+        reverse(APPLY_URL),
+        {"token": apply_token(preview)}
+        | ({"take": unit_id(programme, "summary")} if ticked else {}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.summary_en == summary
+    assert programme.name_en == "A new name"
+
+
 def test_apply_refuses_a_forged_or_used_token(client, programme):
     exchanger(client)
     preview = upload(client, translate_programme(programme, summary="New."))
