@@ -25,6 +25,7 @@ from programmes.editing.roles import EDITORS, TRANSLATORS
 from programmes.models import GlossaryTerm, Programme, TranslationState
 from programmes.translating.exchange import admin as exchange_admin
 from programmes.translating.exchange.checks import check_file
+from programmes.translating.exchange.formats import text_digest
 from programmes.translating.exchange.writing import export_translations
 from programmes.translating.status import (
     TO_DO,
@@ -47,6 +48,7 @@ pytestmark = pytest.mark.django_db
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF_20 = "urn:oasis:names:tc:xliff:document:2.0"
+XLIFF_20_METADATA = "urn:oasis:names:tc:xliff:metadata:2.0"
 FORMATS = ["xliff", "xliff2", "po"]
 EXPORT_URL = "admin:translations_export"
 IMPORT_URL = "admin:translations_import"
@@ -339,8 +341,10 @@ def test_xliff_2_export_has_languages_notes_in_the_unit_and_states(programme):
     assert (root.get("srcLang"), root.get("trgLang")) == ("fr", "en")
     ns = f"{{{XLIFF_20}}}"
     unit = root.find(f".//{ns}unit[@id='{unit_id(programme, 'summary')}']")
-    # XLIFF 2.0: notes belong to the unit, before its segments.
-    assert unit[0].tag == f"{ns}notes"
+    # XLIFF 2.0: modules (the metadata holding the digest of the translation
+    # at export), then notes, belong to the unit, before its segments.
+    assert unit[0].tag == f"{{{XLIFF_20_METADATA}}}metadata"
+    assert unit[1].tag == f"{ns}notes"
     assert unit.find(f"{ns}segment/{ns}notes") is None
     assert unit.find(f"{ns}segment").get("state") == "initial"
     name = root.find(f".//{ns}unit[@id='{unit_id(programme, 'name')}']")
@@ -680,7 +684,9 @@ def test_a_draft_is_not_checked_either(programme, user, tmp_path):
     summary = unit_id(programme, "summary")
     path = tmp_path / "x.po"
     path.write_bytes(
-        left_for_review(export_of(programme, "po"), "po", "fuzzy", **{summary: ""})
+        left_for_review(
+            export_of(programme, "po"), "po", "fuzzy", **{summary: "x" * 401}
+        )
     )
 
     with nothing_changes():
@@ -688,6 +694,197 @@ def test_a_draft_is_not_checked_either(programme, user, tmp_path):
 
     assert DRAFT_WARNING in err
     assert "Imported 0 changes" in out.splitlines()[-1]
+
+
+NOT_TRANSLATED = "Not applied: the translation is empty (not translated yet)"
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_unmodified_export_imports_leaving_out_its_empty_units(
+    file_format, user, tmp_path
+):
+    # Into French, one summary not translated yet: the export's target is
+    # empty, and the same file sent back changes nothing.
+    programme = make_programme(summary_fr="")
+    path = tmp_path / f"fr.{file_format}"
+    path.write_bytes(export("fr", file_format, models_=[Programme], ids=[programme.pk]))
+
+    with nothing_changes():
+        out, err = run_import(path, "--user=ana")
+
+    assert f"Warning: {unit_id(programme, 'summary')} (Programme" in err
+    assert NOT_TRANSLATED in err
+    assert out.splitlines()[-1] == (
+        f"Imported 0 changes to 0 records from fr.{file_format} (2 unchanged, 0 "
+        "marked as checked, 1 not translated yet, left out)."
+    )
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_empty_target_is_left_out_and_the_rest_imports(
+    file_format, programme, user, tmp_path
+):
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(
+        translate_programme(programme, file_format, name="A new name", summary="")
+    )
+
+    _out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.name_en == "A new name"
+    assert programme.summary_en == "A short summary."
+    assert f"Warning: {unit_id(programme, 'summary')} (Programme" in err
+    assert NOT_TRANSLATED in err
+
+
+EDITED = "Edited in the admin since the export."
+FROM_THE_FILE = "The translator’s summary."
+
+
+def edited_meanwhile(programme, file_format="xliff"):
+    """A file changing the name and summary, exported before someone edited
+    the summary on the site."""
+    data = export_of(programme, file_format)
+    programme.summary_en = EDITED
+    programme.save()
+    return translated(
+        data,
+        file_format,
+        **{
+            unit_id(programme, "name"): "A new name",
+            unit_id(programme, "summary"): FROM_THE_FILE,
+        },
+    )
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_translation_edited_since_the_export_is_a_conflict_refusing_the_file(
+    file_format, programme, user, tmp_path
+):
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(edited_meanwhile(programme, file_format))
+
+    with nothing_changes():
+        output = refused(path, "--user=ana")
+
+    summary = unit_id(programme, "summary")
+    assert f"{summary}: Programme “" in output
+    assert "conflict (edited on the site since the export, and in the file)" in output
+    assert f"  site: {EDITED}" in output
+    assert f"  file: {FROM_THE_FILE}" in output
+    assert f"Refused x.{file_format}: 1 conflict, nothing changed." in output
+    assert "--skip-conflicts" in output
+
+
+def test_dry_run_lists_the_conflicts_and_fails(programme, tmp_path):
+    path = tmp_path / "x.xlf"
+    path.write_bytes(edited_meanwhile(programme))
+
+    with nothing_changes():
+        output = refused(path, "--dry-run")
+
+    assert f"  site: {EDITED}" in output
+    assert "Refused x.xlf: 1 conflict, nothing changed." in output
+
+
+SETTLED = {
+    # flag: (the summary after the import, what the command says, the counts)
+    "--skip-conflicts": (
+        EDITED,
+        "conflict, the site's version kept",
+        "Imported 1 change to 1 record from x.{} (2 unchanged, 0 marked as "
+        "checked, 1 conflict, 0 taken from the file).",
+    ),
+    "--take-file": (
+        FROM_THE_FILE,
+        "conflict, the file's version taken",
+        "Imported 2 changes to 1 record from x.{} (2 unchanged, 0 marked as "
+        "checked, 1 conflict, 1 taken from the file).",
+    ),
+}
+
+
+@pytest.mark.parametrize("flag", SETTLED)
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_flag_settles_the_conflicts_and_the_rest_imports(
+    flag, file_format, programme, user, tmp_path
+):
+    summary, outcome, counts = SETTLED[flag]
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(edited_meanwhile(programme, file_format))
+
+    out, err = run_import(path, "--user=ana", flag)
+
+    programme.refresh_from_db()
+    assert programme.summary_en == summary
+    assert programme.name_en == "A new name"
+    assert outcome in err
+    assert out.splitlines()[-1] == counts.format(file_format)
+
+
+def test_skip_conflicts_and_take_file_exclude_each_other(programme, tmp_path):
+    path = tmp_path / "x.xlf"
+    path.write_bytes(edited_meanwhile(programme))
+
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        run_import(path, "--skip-conflicts", "--take-file")
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_stale_file_sent_back_unchanged_keeps_the_later_edit(
+    file_format, programme, user, tmp_path
+):
+    # The file holds the summary as exported: the site's is the newer one.
+    data = export_of(programme, file_format)
+    programme.summary_en = EDITED
+    programme.save()
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(
+        translated(data, file_format, **{unit_id(programme, "name"): "A new name"})
+    )
+
+    out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == EDITED
+    assert programme.name_en == "A new name"
+    assert err == ""
+
+
+def without_digests(data, file_format):
+    """The file as exported before units carried the translation's digest."""
+    if file_format == "po":
+        return re.sub(rb"#\. x-target-sha256: \w+\n", b"", data)
+    root = etree.fromstring(data)
+    for element in root.xpath(
+        "//*[local-name()='context-group' or local-name()='metadata']"
+    ):
+        element.getparent().remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_file_without_digests_imports_as_before_with_a_warning(
+    file_format, programme, user, tmp_path
+):
+    data = without_digests(export_of(programme, file_format), file_format)
+    assert b"x-target-sha256" not in data
+    programme.summary_en = EDITED
+    programme.save()
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(
+        translated(data, file_format, **{unit_id(programme, "summary"): FROM_THE_FILE})
+    )
+
+    _out, err = run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.summary_en == FROM_THE_FILE
+    assert (
+        "Warning: The file does not record the translations as they were at the export"
+    ) in err
+    assert "translations edited on the site since cannot be detected" in err
 
 
 def test_dry_run_shows_the_changes_and_changes_nothing(programme, tmp_path):
@@ -774,9 +971,14 @@ def cat_tool_file(programme):
 
     Units reordered and grouped, attributes reordered, xml:space dropped, a
     regional language code, <mrk> segments, alt-trans from a memory, notes
-    added, a byte order mark and Windows line ends.
+    added, the digests of the translations at export moved about, a byte order
+    mark and Windows line ends.
     """
     pk = programme.pk
+
+    def digest(field):
+        return text_digest(getattr(programme, f"{field}_en"))
+
     text = f"""<?xml version="1.0" encoding="utf-8"?>
 <xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" version="1.2"
  xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" sdl:version="1.0">
@@ -793,12 +995,17 @@ def cat_tool_file(programme):
      <target xml:lang="en-GB" state="final"><mrk mtype="seg" mid="1"
       >Summary, from a tool.</mrk></target>
      <note from="translator">Checked with the reviewer.</note>
+     <context-group name="interpol-drugs" purpose="information">
+      <context context-type="x-target-sha256">{digest("summary")}</context>
+     </context-group>
      <alt-trans match-quality="75" origin="memory" mq:x="1">
       <source>Un résumé.</source><target>A summary.</target>
      </alt-trans>
     </trans-unit>
    </group>
    <trans-unit id="programme.{pk}.facts_note" approved="yes">
+    <context-group name="interpol-drugs"><context context-type="x-target-sha256"
+     >{digest("facts_note")}</context></context-group>
     <source>{escape(programme.facts_note_fr)}</source>
     <target state="translated">First paragraph.
 
@@ -807,6 +1014,8 @@ Second paragraph.</target>
    <trans-unit mq:locked="false" id="programme.{pk}.description" xml:space="preserve">
     <source>{escape(programme.description_fr)}</source>
     <target state="signed-off" mq:tm="none">{escape(DESCRIBED)}</target>
+    <context-group purpose="information" name="interpol-drugs"><context
+     context-type="x-target-sha256">{digest("description")}</context></context-group>
    </trans-unit>
   </body>
  </file>
@@ -1031,14 +1240,6 @@ BAD_FILES = {
         with_id("name", lambda programme: unit_id(programme, "summary")),
         "The unit appears more than once in the file",
     ),
-    "empty target": (
-        with_target("summary", ""),
-        "The translation is empty",
-    ),
-    "empty PO target": (
-        with_target("summary", "", "po"),
-        "The translation is empty",
-    ),
     "text too long for its field": (
         with_target("summary", "x" * 401),
         "The translation is 401 characters long; this field holds at most 400",
@@ -1076,6 +1277,27 @@ BAD_FILES = {
         with_link("https://www.unodc.org/", also="/en/programmes/"),
         "The links differ from the source's: “https://www.unodc.org/” in the "
         "source, “/en/programmes/”, “https://www.unodc.org/” in the translation",
+    ),
+    "an XLIFF script element in a target": (
+        replaced("New name</target>", "New name<script>alert(1)</script></target>"),
+        "The translation holds XML elements XLIFF does not allow in a "
+        "translation: <script>",
+    ),
+    "an XHTML script element in a target": (
+        replaced(
+            "New name</target>",
+            'New name<script xmlns="http://www.w3.org/1999/xhtml">alert(1)</script>'
+            "</target>",
+        ),
+        "XLIFF does not allow in a translation: <script>",
+    ),
+    "a script element in an XLIFF 2.0 target": (
+        replaced(
+            "New name</target>",
+            "New name<script>alert(1)</script></target>",
+            "xliff2",
+        ),
+        "XLIFF does not allow in a translation: <script>",
     ),
     "HTML in plain text": (
         with_target("summary", "A <b>bold</b> summary."),
@@ -1176,7 +1398,7 @@ def test_every_problem_is_listed_at_once(programme, user, tmp_path):
     data = translated(
         good(programme),
         **{
-            unit_id(programme, "summary"): "",
+            unit_id(programme, "summary"): "x" * 401,
             unit_id(programme, "name"): "<em>Name</em>",
             unit_id(programme, "facts_note"): "y" * 10,
         },
@@ -1536,14 +1758,14 @@ def test_an_upload_with_problems_lists_them_and_changes_nothing(client, programm
 
 def test_the_import_pages_speak_french(client, programme):
     exchanger(client)
-    data = translate_programme(programme, summary="")
+    data = translate_programme(programme, summary="x" * 401)
 
     response = upload(client, data, language="fr")
 
     content = response.content.decode()
     assert "Importer des traductions" in content
     assert "translated.xlf a été refusé\u00a0: rien n’a été modifié." in content
-    assert "La traduction est vide" in content
+    assert "La traduction compte 401 caractères" in content
 
 
 def test_the_export_page_speaks_french(client):
@@ -1618,6 +1840,48 @@ def test_apply_refuses_a_unit_the_preview_showed_unchanged_if_edited_since(
 
     assert response.status_code == 400
     assert f"<code>{unit_id(programme, 'name')}</code>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("ticked", "summary"), [(False, EDITED), (True, FROM_THE_FILE)]
+)
+def test_the_preview_shows_each_conflict_and_apply_takes_only_the_ticked(
+    client, programme, ticked, summary
+):
+    exchanger(client)
+    preview = upload(client, edited_meanwhile(programme))
+
+    assert preview.status_code == 200
+    page = parse(preview)
+    table = page.find(
+        ".//table[@class='translation-files-table translation-files-conflicts']"
+    )
+    text = "".join(table.itertext())
+    assert unit_id(programme, "summary") in text
+    assert EDITED.replace(" ", "") in text.replace(" ", "")
+    assert FROM_THE_FILE.replace(" ", "") in text.replace(" ", "")
+    box = table.find(".//input[@type='checkbox']")
+    assert (box.get("name"), box.get("value")) == (
+        "take",
+        unit_id(programme, "summary"),
+    )
+    assert box.get("checked") is None
+    changes = page.find(
+        ".//table[@class='translation-files-table translation-files-changes']"
+    )
+    assert unit_id(programme, "summary") not in "".join(changes.itertext())
+
+    response = client.post(
+        reverse(APPLY_URL),
+        {"token": apply_token(preview)}
+        | ({"take": unit_id(programme, "summary")} if ticked else {}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.summary_en == summary
+    assert programme.name_en == "A new name"
 
 
 def test_apply_refuses_a_forged_or_used_token(client, programme):

@@ -44,22 +44,22 @@ def test_export_translate_import_and_apply(
     store = xliff.xlifffile.parsestring(exported.read_bytes())
     (unit,) = store.units
     assert unit.xmlelement.get("id") == f"programme.{programme.pk}.summary"
-    unit.target = ""
-    # Confirmed in the tool: a unit still marked for review is not imported.
+    unit.target = "x" * 401
+    # Confirmed in the tool: a unit still marked for review is not checked.
     unit.set_state_n(unit.S_TRANSLATED)
-    untranslated = tmp_path / "untranslated.xlf"
-    untranslated.write_bytes(bytes(store))
+    too_long = tmp_path / "too-long.xlf"
+    too_long.write_bytes(bytes(store))
     unit.target = programme.summary_en + " A sentence added in English."
     translated = tmp_path / "mayag-en.xlf"
     translated.write_bytes(bytes(store))
 
     page.get_by_role("link", name="Import translations").click()
     no_violation(page, axe_source)
-    page.set_input_files("#id_file", untranslated)
+    page.set_input_files("#id_file", too_long)
     page.get_by_role("button", name="Check the file").click()
-    expect(page.locator(".errornote")).to_contain_text("untranslated.xlf was refused")
+    expect(page.locator(".errornote")).to_contain_text("too-long.xlf was refused")
     expect(page.locator("table.translation-files-table")).to_contain_text(
-        "The translation is empty"
+        "The translation is 401 characters long"
     )
     no_violation(page, axe_source)
     page.set_input_files("#id_file", translated)

@@ -39,7 +39,10 @@ class Command(BaseCommand):
         "nothing is changed and every problem is listed (exit status 1). "
         "Otherwise every change is shown, then written in one transaction, each "
         "record's revision naming the importing user "
-        "(programmes/translating/exchange/)."
+        "(programmes/translating/exchange/). A translation edited both on the "
+        "site since the export and in the file is a conflict: listed, and the "
+        "file refused (exit status 1) unless --skip-conflicts or --take-file "
+        "says what to do."
     )
 
     def add_arguments(self, parser):
@@ -48,6 +51,20 @@ class Command(BaseCommand):
             "--dry-run",
             action="store_true",
             help="Check the file and show the changes, and change nothing.",
+        )
+        conflicts = parser.add_mutually_exclusive_group()
+        conflicts.add_argument(
+            "--skip-conflicts",
+            action="store_true",
+            help=(
+                "Keep the site's version of the translations in conflict, and "
+                "import the rest of the file."
+            ),
+        )
+        conflicts.add_argument(
+            "--take-file",
+            action="store_true",
+            help="Take the file's version of the translations in conflict.",
         )
         parser.add_argument(
             "--user",
@@ -58,11 +75,23 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, file, dry_run, user, verbosity, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        dry_run,
+        user,
+        verbosity,
+        skip_conflicts,
+        take_file,
+        **options,
+    ):
+        # None: a conflict refuses the file.
+        take = True if take_file else () if skip_conflicts else None
         with translation.override("en"):
-            self.import_file(Path(file), dry_run, user, verbosity)
+            self.import_file(Path(file), dry_run, user, verbosity, take)
 
-    def import_file(self, path, dry_run, username, verbosity):
+    def import_file(self, path, dry_run, username, verbosity, take_file):
         user = self.find_user(username, dry_run)
         try:
             data = path.read_bytes()
@@ -77,7 +106,9 @@ class Command(BaseCommand):
                 "No --user given: the history records the import as made from "
                 f"the command line by {getpass.getuser()}."
             )
-        report = import_translations(data, label, user=user, dry_run=dry_run)
+        report = import_translations(
+            data, label, user=user, dry_run=dry_run, take_file=take_file
+        )
         if report.errors:
             for problem in report.errors:
                 self.stderr.write(f"Error: {problem}")
@@ -90,7 +121,10 @@ class Command(BaseCommand):
             f"{report.kind}, {report.source_language} → {report.target_language}, "
             f"{plural(report.units, 'unit')}."
         )
+        self.show_conflicts(report, path, take_file, verbosity)
         for change in report.changes:
+            if change.unit in report.taken:
+                continue  # shown with the conflicts
             self.stdout.write(f"{change.unit}: {change.record}, {change.label}")
             old, new = preview(change.old, change.new, verbosity)
             self.stdout.write(f"  - {old}")
@@ -106,8 +140,15 @@ class Command(BaseCommand):
             f"{report.unchanged} unchanged",
             f"{len(report.checked)} marked as checked",
         ]
+        if report.conflicts:
+            details.append(
+                f"{plural(len(report.conflicts), 'conflict')}, "
+                f"{len(report.taken)} taken from the file"
+            )
         if report.drafts:
             details.append(f"{report.drafts} not applied, marked as needing review")
+        if report.untranslated:
+            details.append(f"{report.untranslated} not translated yet, left out")
         counts = (
             f"{plural(len(report.changes), 'change')} to "
             f"{plural(report.records, 'record')} from {path.name} "
@@ -117,6 +158,29 @@ class Command(BaseCommand):
             self.stdout.write(f"Would import {counts}; nothing changed (--dry-run).")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {counts}."))
+
+    def show_conflicts(self, report, path, take_file, verbosity):
+        for conflict in report.conflicts:
+            if take_file is None:
+                outcome = "conflict"
+            elif conflict.unit in report.taken:
+                outcome = "conflict, the file's version taken"
+            else:
+                outcome = "conflict, the site's version kept"
+            self.stderr.write(
+                f"{conflict.unit}: {conflict.record}, {conflict.label}: {outcome} "
+                "(edited on the site since the export, and in the file)"
+            )
+            site, in_file = preview(conflict.old, conflict.new, verbosity)
+            self.stderr.write(f"  site: {site}")
+            self.stderr.write(f"  file: {in_file}")
+        if report.conflicts and take_file is None:
+            raise CommandError(
+                f"Refused {path.name}: "
+                f"{plural(len(report.conflicts), 'conflict')}, nothing changed. "
+                "Import again with --skip-conflicts to keep the site's version "
+                "of each and import the rest, or --take-file to take the file's."
+            )
 
     def find_user(self, username, dry_run):
         if username is None:

@@ -14,6 +14,9 @@ address, for users with the exchange_translations permission:
   digest of each translation the preview showed as current. Apply checks the
   file again before writing, and refuses it when a source or one of those
   translations changed meanwhile: the preview no longer says what it does.
+  Conflicts (translations edited on the site since the export, and in the
+  file) are listed apart, each with a box taking the file's version; Apply
+  takes only the ticked ones.
 """
 
 import base64
@@ -303,10 +306,10 @@ def pending_file(request, signed_token):
     )
 
 
-def preview_rows(report):
+def preview_rows(changes):
     """Each change with its words removed and added marked (<del>, <ins>)."""
     rows = []
-    for change in report.changes:
+    for change in changes:
         old, new = word_diff(change.old, change.new)
         rows.append({"change": change, "old": old, "new": new})
     return rows
@@ -325,7 +328,7 @@ def import_view(request, admin_site):
         upload = form.cleaned_data["file"]
         data = upload.read()
         report = import_translations(data, upload.name, request.user, dry_run=True)
-        if not report.errors and (report.changes or report.checked):
+        if not report.errors and (report.changes or report.checked or report.conflicts):
             token = keep_pending(request, data, report)
     context = page_context(
         request,
@@ -333,7 +336,8 @@ def import_view(request, admin_site):
         gettext("Import translations"),
         form=form,
         report=report,
-        changes=preview_rows(report) if report else [],
+        changes=preview_rows(report.changes) if report else [],
+        conflicts=preview_rows(report.conflicts) if report else [],
         token=token,
         apply_url=reverse("admin:translations_apply_import"),
     )
@@ -360,7 +364,12 @@ def apply_import_view(request, admin_site):
         return HttpResponseRedirect(import_url)
     data, file_name, previewed_targets = pending
     report = import_translations(
-        data, file_name, request.user, previewed_targets=previewed_targets
+        data,
+        file_name,
+        request.user,
+        previewed_targets=previewed_targets,
+        # The conflicts whose box was ticked; the others keep the site's version.
+        take_file=set(request.POST.getlist("take")),
     )
     request.session.pop(SESSION_KEY, None)
     if report.errors:

@@ -28,6 +28,7 @@ from .formats import (
     normalise_newlines,
     same_source,
     source_language_for,
+    text_digest,
 )
 from .reading import ExchangeFileError, FileUnit, read_exchange_file
 from .writing import record_name
@@ -77,6 +78,14 @@ class ImportReport:
     # Drafts (units the file marks as not final) whose text differs from the
     # site's: left out, each with a warning.
     drafts: int = 0
+    # Empty translations (not translated yet): left out, each with a warning.
+    untranslated: int = 0
+    # Translations edited on the site since the export that the file changes
+    # too, as a Change from the site's (old) to the file's (new): applied only
+    # when asked (import_translations' take_file).
+    conflicts: list = field(default_factory=list)
+    # The unit ids of the conflicts whose file version is taken (in `changes`).
+    taken: list = field(default_factory=list)
     # Every unit that passed the checks, as a Change from the site's current
     # translation (old), by unit id: what a preview showed as "now".
     current_targets: dict = field(default_factory=dict)
@@ -298,6 +307,18 @@ def check_file(data, file_name, lock=False):
             continue
         seen.add(unit.id)
         check_unit(unit, records, statuses, source, target, glossary_terms, report)
+    if any(unit.digest is None for unit in exchange.units):
+        report.warnings.append(
+            Problem(
+                gettext(
+                    "The file does not record the translations as they were at "
+                    "the export (it was exported before the site did): "
+                    "translations edited on the site since cannot be detected, "
+                    "and the file’s replace them. Export a new file to be shown "
+                    "such conflicts."
+                )
+            )
+        )
     return report
 
 
@@ -357,9 +378,12 @@ def source_changed(translation):
     return None
 
 
-def empty_translation(translation):
-    if translation.is_empty:
-        return gettext("The translation is empty: translate it, or remove the unit.")
+def elements_not_allowed(translation):
+    if translation.unit.elements:
+        return gettext(
+            "The translation holds XML elements XLIFF does not allow in a "
+            "translation: %(elements)s. Remove them."
+        ) % {"elements": ", ".join(translation.unit.elements)}
     return None
 
 
@@ -442,7 +466,7 @@ def placeholders_differ(translation):
 
 RULES = (
     source_changed,
-    empty_translation,
+    elements_not_allowed,
     markup_not_allowed,
     markup_differs,
     links_differ,
@@ -485,6 +509,18 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
     translation = Translation(
         unit, model, field_name, source, target, texts(obj, field_name)
     )
+    if translation.is_empty:
+        # Whatever the file's state says: what an export holds for a field
+        # not translated yet, in every format.
+        report.untranslated += 1
+        report.warnings.append(
+            Problem(
+                gettext("Not applied: the translation is empty (not translated yet)."),
+                unit.id,
+                where,
+            )
+        )
+        return
     if unit.draft:
         check_draft(translation, where, report)
         return
@@ -500,12 +536,19 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
     old = translation.site_texts[target]
     change = Change(unit.id, obj, field_name, target, old, translation.text)
     report.current_targets[unit.id] = change
-    if translation.text != normalise_newlines(old):
+    if translation.text == normalise_newlines(old):
+        if statuses.get((unit.id, target)) == Status.OUTDATED and unit.done:
+            report.checked.append(change)
+        else:
+            report.unchanged += 1
+    elif unit.digest is None or unit.digest == text_digest(old):
         report.changes.append(change)
-    elif statuses.get((unit.id, target)) == Status.OUTDATED and unit.done:
-        report.checked.append(change)
-    else:
+    elif unit.digest == text_digest(translation.text):
+        # Edited on the site since the export, and not in the file: the
+        # site's is the newer.
         report.unchanged += 1
+    else:
+        report.conflicts.append(change)
 
 
 def check_draft(translation, where, report):

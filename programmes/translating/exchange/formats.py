@@ -1,5 +1,6 @@
 """The three file formats, and what export and import agree on."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,14 @@ XLIFF_1_NAMESPACES = {
 }
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF_20 = "urn:oasis:names:tc:xliff:document:2.0"
+XLIFF_20_METADATA = "urn:oasis:names:tc:xliff:metadata:2.0"
+
+# Each unit carries the digest of the site's translation at export (text_digest),
+# so that an import can tell a translation edited on the site since: in XLIFF
+# 1.2 a <context-group>'s <context context-type="…">, in XLIFF 2.0 a metadata
+# module <mda:meta type="…">, in PO a developer comment "#. …: digest". Each
+# format's standard allows it, CAT tools keep it, translators need not see it.
+TARGET_DIGEST = "x-target-sha256"
 
 # States a translator's tool writes when a unit is done (XLIFF 1.2 and 2.0).
 DONE_STATES = {"translated", "signed-off", "final", "reviewed"}
@@ -44,6 +53,12 @@ XLIFF_1_DRAFT_STATES = {
     "needs-review-l10n",
 }
 XLIFF_2_DRAFT_STATES = {"initial"}
+
+# The inline markup each XLIFF version allows in a target. Any other element
+# (a <script>, in the XLIFF namespace or another) is refused: reading the text
+# would keep its words and drop the element without a word.
+XLIFF_1_INLINE = {"g", "x", "bx", "ex", "bpt", "ept", "ph", "it", "sub", "mrk"}
+XLIFF_2_INLINE = {"cp", "ph", "pc", "sc", "ec", "mrk", "sm", "em"}
 
 # Placeholders a text may hold, which a translation must keep: %(name)s, %s,
 # {name}. None is expected in content, but a translation must not add or drop one.
@@ -65,6 +80,10 @@ def source_language_for(target):
 
 def normalise_newlines(text):
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_digest(text):
+    return hashlib.sha256(normalise_newlines(text).encode()).hexdigest()
 
 
 # Characters XML 1.0 cannot hold (control characters pasted into a field):

@@ -1,6 +1,5 @@
 """Importing a checked file: every change in one transaction, or none."""
 
-import hashlib
 from pathlib import PurePath
 
 from django.db import transaction
@@ -13,13 +12,9 @@ from programmes.translating.status import (
 )
 
 from .checks import check_file
-from .formats import Problem, normalise_newlines
+from .formats import Problem, text_digest
 
 # --- Importing -----------------------------------------------------------------------
-
-
-def text_digest(text):
-    return hashlib.sha256(normalise_newlines(text).encode()).hexdigest()
 
 
 def targets_fingerprint(report):
@@ -50,21 +45,31 @@ def check_targets_unchanged(report, previewed_targets):
 
 
 def import_translations(
-    data, file_name, user=None, dry_run=False, previewed_targets=None
+    data, file_name, user=None, dry_run=False, previewed_targets=None, take_file=None
 ):
     """Check `data`, then write every change in one transaction, or none.
 
     `previewed_targets`, a targets_fingerprint() of the preview the user
     confirmed, refuses the file when a translation it showed has changed since.
+    `take_file` settles the conflicts (translations edited both on the site
+    since the export and in the file): None writes nothing when there is any;
+    otherwise the unit ids of those whose file version is taken (True: all),
+    the site's version staying for the others.
     Returns the ImportReport; `applied` says whether anything was written
-    (never with errors, never on a dry run).
+    (never with errors or unsettled conflicts, never on a dry run).
     """
     file_name = PurePath(file_name).name
     with transaction.atomic():
         report = check_file(data, file_name, lock=not dry_run)
         if previewed_targets is not None and not report.errors:
             check_targets_unchanged(report, previewed_targets)
-        if report.errors or dry_run:
+        if report.errors or (report.conflicts and take_file is None):
+            return report
+        for conflict in report.conflicts:
+            if take_file is True or conflict.unit in take_file:
+                report.taken.append(conflict.unit)
+                report.changes.append(conflict)
+        if dry_run:
             return report
         apply_changes(report, user)
     return report

@@ -10,10 +10,14 @@ from translate.storage.poparser import PoParseError
 
 from .formats import (
     DONE_STATES,
+    TARGET_DIGEST,
     XLIFF_1_DRAFT_STATES,
+    XLIFF_1_INLINE,
     XLIFF_1_NAMESPACES,
     XLIFF_2_DRAFT_STATES,
+    XLIFF_2_INLINE,
     XLIFF_20,
+    XLIFF_20_METADATA,
     Problem,
 )
 
@@ -51,6 +55,11 @@ class FileUnit:
     done: bool
     # The tool marks it as not final (fuzzy, needs review): not imported.
     draft: bool = False
+    # Elements of the target the format does not allow there, as "<name>".
+    elements: tuple = ()
+    # The digest of the site's translation at export; None in files exported
+    # before units carried it.
+    digest: str | None = None
 
 
 @dataclass
@@ -128,6 +137,20 @@ def unreadable(kind, error):
     )
 
 
+def elements_not_inline(target, namespace, inline):
+    """The elements inside `target` that are not the format's inline markup."""
+    if target is None:
+        return ()
+    names = []
+    for element in target.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions hold no text
+        name = etree.QName(element)
+        if name.namespace != namespace or name.localname not in inline:
+            names.append(f"<{name.localname}>")
+    return tuple(dict.fromkeys(names))
+
+
 def read_xliff1(data, root):
     kind = "XLIFF 1.2" if root.get("version") != "1.1" else "XLIFF 1.1"
     namespace = etree.QName(root).namespace
@@ -154,9 +177,33 @@ def read_xliff1(data, root):
                 target=unit.target or "",
                 done=state in DONE_STATES or (state is None and unit.isapproved()),
                 draft=state in XLIFF_1_DRAFT_STATES,
+                elements=elements_not_inline(target_node, namespace, XLIFF_1_INLINE),
+                digest=xliff1_digest(unit.xmlelement),
             )
         )
     return exchange
+
+
+def xliff1_digest(unit_element):
+    for context in unit_element.iter("{*}context"):
+        if context.get("context-type") == TARGET_DIGEST:
+            return (context.text or "").strip()
+    return None
+
+
+def xliff2_digest(unit_element):
+    for meta in unit_element.iter(f"{{{XLIFF_20_METADATA}}}meta"):
+        if meta.get("type") == TARGET_DIGEST:
+            return (meta.text or "").strip()
+    return None
+
+
+def po_digest(unit):
+    prefix = f"{TARGET_DIGEST}:"
+    for line in unit.getnotes("developer").splitlines():
+        if line.startswith(prefix):
+            return line.removeprefix(prefix).strip()
+    return None
 
 
 def element_text(parent, name):
@@ -180,8 +227,13 @@ def read_xliff2(data, root):
     for segment in store.units:
         units.setdefault(segment.getunitelement(), None)
     for unit_element in units:
-        sources, targets, done, draft = [], [], True, False
+        sources, targets, done, draft, elements = [], [], True, False, []
         for child in unit_element:
+            elements.extend(
+                elements_not_inline(
+                    child.find(store.namespaced("target")), XLIFF_20, XLIFF_2_INLINE
+                )
+            )
             if child in segments:
                 segment = segments[child]
                 sources.append(segment.source or "")
@@ -200,6 +252,8 @@ def read_xliff2(data, root):
                 target="".join(targets),
                 done=done,
                 draft=draft,
+                elements=tuple(dict.fromkeys(elements)),
+                digest=xliff2_digest(unit_element),
             )
         )
     return exchange
@@ -238,6 +292,7 @@ def read_po(data):
                 target=unit.target or "",
                 done=not unit.isfuzzy(),
                 draft=unit.isfuzzy(),
+                digest=po_digest(unit),
             )
         )
     return exchange

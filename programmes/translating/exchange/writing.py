@@ -26,10 +26,13 @@ from .formats import (
     EXTENSIONS,
     ORIGINAL,
     PO,
+    TARGET_DIGEST,
     XLIFF,
     XLIFF2,
     XLIFF_12,
+    XLIFF_20_METADATA,
     source_language_for,
+    text_digest,
     xml_safe,
 )
 
@@ -201,6 +204,9 @@ def xliff12_file(statuses, notes, source, target):
             unit.xmlelement.set("size-unit", "char")
         for note in unit_notes_:
             unit.addnote(xml_safe(note), origin="developer")
+        unit.createcontextgroup(
+            ORIGINAL, [(TARGET_DIGEST, text_digest(status.text))], "information"
+        )
         if status.status == Status.OUTDATED and status.source_text_then:
             # The source as it was when this translation was written, with it.
             unit.addalttrans(
@@ -232,7 +238,22 @@ def xliff20_file(statuses, notes, source, target):
         notes_element = unit.xmlelement.find(unit.namespaced("notes"))
         if notes_element is not None:
             unit.getunitelement().insert(0, notes_element)
+        # Modules come before the notes.
+        unit.getunitelement().insert(0, digest_metadata(status.text))
     return bytes(store)
+
+
+def digest_metadata(text):
+    """<mda:metadata> holding the digest of the translation at export."""
+    metadata = etree.Element(
+        f"{{{XLIFF_20_METADATA}}}metadata", nsmap={"mda": XLIFF_20_METADATA}
+    )
+    group = etree.SubElement(metadata, f"{{{XLIFF_20_METADATA}}}metaGroup")
+    group.set("category", ORIGINAL)
+    meta = etree.SubElement(group, f"{{{XLIFF_20_METADATA}}}meta")
+    meta.set("type", TARGET_DIGEST)
+    meta.text = text_digest(text)
+    return metadata
 
 
 def po_file(statuses, notes, source, target):
@@ -250,6 +271,7 @@ def po_file(statuses, notes, source, target):
         unit.target = status.text
         for note in unit_notes_:
             unit.addnote(note, origin="developer")
+        unit.addnote(f"{TARGET_DIGEST}: {text_digest(status.text)}", origin="developer")
         if status.status == Status.OUTDATED:
             unit.markfuzzy()
             if status.source_text_then:
