@@ -527,6 +527,20 @@ def test_control_characters_xml_cannot_hold_do_not_break_a_round_trip(
     assert programme.summary_en == "Pasted."
 
 
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_import_stores_text_as_the_admin_does(file_format, user, tmp_path):
+    # "réseau" with a combining accent, and Windows line breaks.
+    typed = "Un re\u0301seau.\r\n\r\nTwo lines."
+    programme = make_programme(facts_note_fr="Une note.", facts_note_en="")
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(translate_programme(programme, file_format, facts_note=typed))
+
+    run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.facts_note_en == "Un r\u00e9seau.\n\nTwo lines."
+
+
 def test_import_records_one_revision_per_record_with_user_and_reason(
     programme, user, tmp_path
 ):

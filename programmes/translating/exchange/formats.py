@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from programmes.content.text import normalise_text
 from programmes.translating.status import (
     TRACKED_MODELS,
     source_language,
@@ -63,10 +64,6 @@ def source_language_for(target):
     return source_language(target, {})
 
 
-def normalise_newlines(text):
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
-
-
 # Characters XML 1.0 cannot hold (control characters pasted into a field):
 # left out of XLIFF files, and of the comparison of a file's source with ours.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -77,8 +74,8 @@ def xml_safe(text):
 
 
 def same_source(file_source, site_source):
-    return xml_safe(normalise_newlines(file_source)) == xml_safe(
-        normalise_newlines(site_source)
+    return xml_safe(normalise_text(file_source)) == xml_safe(
+        normalise_text(site_source)
     )
 
 

@@ -8,18 +8,19 @@ from django.utils.translation import gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from programmes.content.history import imported_reason
+from programmes.content.text import normalise_text
 from programmes.translating.status import (
     mark_as_checked,
 )
 
 from .checks import check_file
-from .formats import Problem, normalise_newlines
+from .formats import Problem
 
 # --- Importing -----------------------------------------------------------------------
 
 
 def text_digest(text):
-    return hashlib.sha256(normalise_newlines(text).encode()).hexdigest()
+    return hashlib.sha256(normalise_text(text).encode()).hexdigest()
 
 
 def targets_fingerprint(report):
