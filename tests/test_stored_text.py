@@ -7,6 +7,9 @@ changes nobody made (issue 17).
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations.special import RunPython
 from django.urls import reverse
 
 from programmes.editing.history.revisions import (
@@ -164,3 +167,84 @@ def test_changing_the_english_summary_changes_nothing_else(
     assert body["summary"]["en"] == "AIRCOP secures airports."
     assert "\n\n" in body["description"]["fr"]
     assert [text for text in texts_in(body) if "\r" in text] == []
+
+
+# --- Rows written before: migration 0015 ------------------------------------------
+
+MIGRATION = ("programmes", "0015_normalise_stored_text")
+
+
+def run_migration():
+    """The migration's function, on the models as they were at that migration."""
+    loader = MigrationLoader(connection)
+    apps_then = loader.project_state(MIGRATION).apps
+    migration = loader.get_migration(*MIGRATION)
+    migration.operations[0].code(apps_then, None)
+    return migration
+
+
+def test_the_migration_converts_old_rows_their_history_and_translation_states():
+    programme = make_programme(
+        summary_fr="Un résumé.",
+        summary_en="A summary.",
+        description_fr="Un.\n\nDeux.",
+        description_en="One.\n\nTwo.",
+    )
+    # As the admin saved them before: \r\n in both descriptions, and their
+    # states keeping those copies; a summary decomposed, its English
+    # translation recorded against the decomposed text.
+    rows = Programme.objects.filter(pk=programme.pk)
+    rows.update(
+        description_fr="Un.\r\n\r\nDeux.",
+        description_en="One.\r\n\r\nTwo.",
+        summary_fr=f"Un {DECOMPOSED}.",
+    )
+    states = TranslationState.objects.filter(object_id=programme.pk)
+    states.filter(field="description", language="fr").update(
+        source_texts={"en": "One.\r\n\r\nTwo."}
+    )
+    states.filter(field="description", language="en").update(
+        source_texts={"fr": "Un.\r\n\r\nDeux."}
+    )
+    states.filter(field="summary", language="en").update(
+        source_texts={"fr": f"Un {DECOMPOSED}."}
+    )
+    # A French name flagged outdated by line breaks alone: the English was
+    # sent back with \r\n, and counted as a change.
+    rows.update(name_en="A\r\nname")
+    states.filter(field="name", language="fr").update(source_texts={"en": "A\nname"})
+    programme.history.update(description_en="One.\r\n\r\nTwo.")
+    last_changed = rows.get().updated_at
+    revisions = programme.history.count()
+
+    migration = run_migration()
+
+    programme.refresh_from_db()
+    assert programme.description_fr == "Un.\n\nDeux."
+    assert programme.description_en == "One.\n\nTwo."
+    assert programme.summary_fr == f"Un {COMPOSED}."
+    assert set(statuses_of(programme).values()) == {Status.UP_TO_DATE}
+    assert states.get(field="description", language="fr").source_texts == {
+        "en": "One.\n\nTwo."
+    }
+    assert states.get(field="summary", language="en").source_texts == {
+        "fr": f"Un {COMPOSED}."
+    }
+    assert {record.description_en for record in programme.history.all()} == {
+        "One.\n\nTwo."
+    }
+    # Nothing else moves: no revision, no "last changed" date.
+    assert programme.history.count() == revisions
+    assert programme.updated_at == last_changed
+    assert migration.operations[0].reverse_code is RunPython.noop
+
+
+def test_the_migration_names_only_the_columns_of_its_time(settings):
+    programme = make_programme()
+    Programme.objects.update(description_fr="Un.\r\nDeux.")
+    settings.LANGUAGES = [*settings.LANGUAGES, ("es", "Spanish")]
+
+    run_migration()
+
+    rows = Programme.objects.filter(pk=programme.pk)
+    assert rows.values_list("description_fr", flat=True).get() == "Un.\nDeux."
