@@ -33,6 +33,8 @@ from .formats import (
     xml_safe,
 )
 
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
 # --- Export --------------------------------------------------------------------------
 
 
@@ -232,6 +234,12 @@ def xliff20_file(statuses, notes, source, target):
         notes_element = unit.xmlelement.find(unit.namespaced("notes"))
         if notes_element is not None:
             unit.getunitelement().insert(0, notes_element)
+        # And xml:space on the segment, where the XLIFF 2.0 schema does not
+        # allow it: on the unit, its source and target inherit it (tools,
+        # translate-toolkit included, read it from the nearest ancestor).
+        space = unit.xmlelement.attrib.pop(XML_SPACE, None)
+        if space is not None:
+            unit.getunitelement().set(XML_SPACE, space)
     return bytes(store)
 
 
