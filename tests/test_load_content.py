@@ -179,6 +179,27 @@ def test_a_changed_file_updates_records_nobody_edited(tmp_path):
     assert Programme.objects.get(acronym="MAYAG").summary_en == "Edited by an editor."
 
 
+def test_text_is_loaded_as_the_admin_stores_it(tmp_path):
+    # A file saved on macOS may hold "é" as "e" and a combining accent, and an
+    # escaped \r\n is kept by TOML.
+    text = DEFAULT_CONTENT_FILE.read_text()
+    aircop = text.index('key = "aircop"')
+    aircop_summary = text.index("aéroports", aircop)
+    text = (
+        text[:aircop_summary]
+        + text[aircop_summary:].replace("aéroports", "ae\u0301roports", 1)
+    ).replace("high-risk passengers.", "high-risk\\r\\npassengers.")
+    path = write_content(tmp_path, text)
+
+    load("--file", path)
+    output = load("--file", path)
+
+    programme = Programme.objects.get(acronym="AIRCOP")
+    assert "aéroports internationaux" in programme.summary_fr
+    assert programme.summary_en.endswith("high-risk\npassengers.")
+    assert "0 created, 0 updated, 57 unchanged" in output
+
+
 def test_dry_run_writes_nothing():
     output = load("--dry-run")
 

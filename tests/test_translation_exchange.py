@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -49,6 +50,7 @@ pytestmark = pytest.mark.django_db
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF_20 = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF_20_METADATA = "urn:oasis:names:tc:xliff:metadata:2.0"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 FORMATS = ["xliff", "xliff2", "po"]
 EXPORT_URL = "admin:translations_export"
 IMPORT_URL = "admin:translations_import"
@@ -310,6 +312,64 @@ def test_only_outdated_exports_exactly_the_missing_and_outdated_units(content):
     assert expected < set(everything)
 
 
+# The OASIS schemas, vendored with their notices (tests/schemas/README.md).
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+XLIFF_SCHEMAS = {
+    "xliff": SCHEMAS / "xliff-1.2" / "xliff-core-1.2-strict.xsd",
+    "xliff2": SCHEMAS / "xliff-2.0" / "xliff_core_2.0.xsd",
+}
+
+
+def schema_errors(data, file_format):
+    """What the OASIS schema of `file_format` finds wrong with `data`."""
+    # Imports (xml.xsd) resolve next to the schema: never over the network.
+    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+    schema = etree.XMLSchema(etree.parse(XLIFF_SCHEMAS[file_format], parser))
+    if schema.validate(etree.fromstring(data, parser)):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log]
+
+
+@pytest.mark.parametrize("file_format", ["xliff", "xliff2"])
+@pytest.mark.parametrize("target", ["en", "fr"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"only_outdated": True}, {"base_url": "https://example.org"}],
+    ids=["whole-site", "only-outdated", "absolute-addresses"],
+)
+def test_every_xliff_export_is_valid_against_the_oasis_schema(
+    file_format, target, options, content
+):
+    # Every kind of unit: outdated (1.2: with the previous source), missing,
+    # rich text, glossary notes, a participation's note, the home page.
+    aircop = Programme.objects.get(acronym="AIRCOP")
+    aircop.summary_fr += " Une phrase de plus, avec l’ONUDC."
+    aircop.description_en = "<h2>Airports</h2>\n\n<p>With <strong>UNODC</strong>.</p>"
+    aircop.facts_note_fr = ""
+    aircop.save()
+    add_participation(aircop, make_organisation(), note_fr="Via l’ONUDC.")
+
+    data = export(target, file_format, **options)
+
+    assert units(data, file_format)
+    assert schema_errors(data, file_format) == []
+
+
+def test_the_schemas_find_what_is_wrong(programme):
+    # What exports wrote before issue 17: xml:space on the segment.
+    root = etree.fromstring(export_of(programme, "xliff2"))
+    root.find(f".//{{{XLIFF_20}}}segment").set(XML_SPACE, "preserve")
+    # And a 1.2 unit without its id.
+    root_12 = etree.fromstring(export_of(programme))
+    del root_12.find(f".//{{{XLIFF_12}}}trans-unit").attrib["id"]
+
+    (error,) = schema_errors(etree.tostring(root), "xliff2")
+    errors_12 = schema_errors(etree.tostring(root_12), "xliff")
+
+    assert "segment" in error and "space" in error and "not allowed" in error
+    assert any("trans-unit" in e and "'id' is required" in e for e in errors_12)
+
+
 def test_po_export_uses_msgctxt_fuzzy_and_the_previous_source(programme):
     programme.summary_fr = "Un résumé modifié."
     programme.save()
@@ -349,6 +409,22 @@ def test_xliff_2_export_has_languages_notes_in_the_unit_and_states(programme):
     assert unit.find(f"{ns}segment").get("state") == "initial"
     name = root.find(f".//{ns}unit[@id='{unit_id(programme, 'name')}']")
     assert name.find(f"{ns}segment").get("state") == "translated"
+
+
+def test_xliff_2_units_keep_their_line_breaks_and_spaces_in_any_tool(programme):
+    programme.facts_note_fr = "Premier  paragraphe.\n\nDeuxième."
+    programme.save()
+
+    data = export_of(programme, "xliff2")
+
+    # On the unit, where the schema allows it; a tool reading the file as
+    # XLIFF 2.0 says (translate-toolkit here) keeps the text as written.
+    unit_element = etree.fromstring(data).find(
+        f".//{{{XLIFF_20}}}unit[@id='{unit_id(programme, 'facts_note')}']"
+    )
+    assert unit_element.get(XML_SPACE) == "preserve"
+    unit = units(data, "xliff2")[unit_id(programme, "facts_note")]
+    assert unit.source == "Premier  paragraphe.\n\nDeuxième."
 
 
 def test_participation_notes_are_exported_with_their_programme_page():
@@ -529,6 +605,20 @@ def test_control_characters_xml_cannot_hold_do_not_break_a_round_trip(
 
     programme.refresh_from_db()
     assert programme.summary_en == "Pasted."
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_import_stores_text_as_the_admin_does(file_format, user, tmp_path):
+    # "réseau" with a combining accent, and Windows line breaks.
+    typed = "Un re\u0301seau.\r\n\r\nTwo lines."
+    programme = make_programme(facts_note_fr="Une note.", facts_note_en="")
+    path = tmp_path / f"x.{file_format}"
+    path.write_bytes(translate_programme(programme, file_format, facts_note=typed))
+
+    run_import(path, "--user=ana")
+
+    programme.refresh_from_db()
+    assert programme.facts_note_en == "Un r\u00e9seau.\n\nTwo lines."
 
 
 def test_import_records_one_revision_per_record_with_user_and_reason(

@@ -15,6 +15,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from programmes.languages import language_codes, language_in_sentence
 
 from .rich_text import clean_for_storage
+from .text import normalise_text
 
 
 def per_language_unique(field_name, model_name):
@@ -37,6 +38,19 @@ def require_in_one_language(instance, field_name, message):
     names = [build_localized_fieldname(field_name, code) for code in language_codes()]
     if not any(getattr(instance, name) for name in names):
         raise ValidationError({names[0]: message})
+
+
+def stored_text_fields(model):
+    """The attributes of `model` holding text: summary_fr and summary_en, not
+    modeltranslation's summary, which reads and writes the active language
+    (falling back to another)."""
+    translated = translator.get_options_for_model(model).get_field_names()
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and field.name not in translated
+    ]
 
 
 class Timestamped(models.Model):
@@ -65,11 +79,13 @@ class TranslatableModel(models.Model):
 
     def save(self, *args, **kwargs):
         self.sanitise_rich_text()
+        self.normalise_text_fields()
         super().save(*args, **kwargs)
 
     def clean(self):
         # First, so that text the sanitiser empties counts as missing.
         self.sanitise_rich_text()
+        self.normalise_text_fields()
         super().clean()
 
     def sanitise_rich_text(self):
@@ -79,6 +95,15 @@ class TranslatableModel(models.Model):
                 value = getattr(self, field_name)
                 if value:
                     setattr(self, field_name, clean_for_storage(value))
+
+    def normalise_text_fields(self):
+        """Every text field, each language's own, in its one stored form
+        (programmes/content/text.py): whether typed in the admin, imported
+        from a translator's file or loaded from the content file."""
+        for name in stored_text_fields(type(self)):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, normalise_text(value))
 
     def missing_translations(self):
         """{language code: [translated fields with no text in that language]}.

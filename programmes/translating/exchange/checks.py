@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext
 
 from programmes.content.models import Participation
 from programmes.content.rich_text import clean_for_storage, has_markup, plain_text
+from programmes.content.text import normalise_text
 from programmes.languages import language_codes, language_in_sentence
 from programmes.translating import glossary
 from programmes.translating.status import (
@@ -25,7 +26,6 @@ from .formats import (
     PLACEHOLDER,
     Problem,
     exchange_models,
-    normalise_newlines,
     same_source,
     source_language_for,
     text_digest,
@@ -336,7 +336,7 @@ class Translation:
 
     @cached_property
     def typed(self):
-        return normalise_newlines(self.unit.target)
+        return normalise_text(self.unit.target)
 
     @cached_property
     def is_rich(self):
@@ -536,7 +536,7 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
     old = translation.site_texts[target]
     change = Change(unit.id, obj, field_name, target, old, translation.text)
     report.current_targets[unit.id] = change
-    if translation.text == normalise_newlines(old):
+    if translation.text == normalise_text(old):
         if statuses.get((unit.id, target)) == Status.OUTDATED and unit.done:
             report.checked.append(change)
         else:
@@ -553,9 +553,7 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
 
 def check_draft(translation, where, report):
     # Not checked either: the translator has not finished it.
-    if translation.typed == normalise_newlines(
-        translation.site_texts[translation.target]
-    ):
+    if translation.typed == normalise_text(translation.site_texts[translation.target]):
         report.unchanged += 1
         return
     report.drafts += 1

@@ -4,6 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from programmes.content.text import normalise_text
 from programmes.translating.status import (
     TRACKED_MODELS,
     source_language,
@@ -78,12 +79,8 @@ def source_language_for(target):
     return source_language(target, {})
 
 
-def normalise_newlines(text):
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
-
-
 def text_digest(text):
-    return hashlib.sha256(normalise_newlines(text).encode()).hexdigest()
+    return hashlib.sha256(normalise_text(text).encode()).hexdigest()
 
 
 # Characters XML 1.0 cannot hold (control characters pasted into a field):
@@ -96,8 +93,8 @@ def xml_safe(text):
 
 
 def same_source(file_source, site_source):
-    return xml_safe(normalise_newlines(file_source)) == xml_safe(
-        normalise_newlines(site_source)
+    return xml_safe(normalise_text(file_source)) == xml_safe(
+        normalise_text(site_source)
     )
 
 

@@ -36,6 +36,8 @@ from .formats import (
     xml_safe,
 )
 
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
 # --- Export --------------------------------------------------------------------------
 
 
@@ -204,8 +206,11 @@ def xliff12_file(statuses, notes, source, target):
             unit.xmlelement.set("size-unit", "char")
         for note in unit_notes_:
             unit.addnote(xml_safe(note), origin="developer")
+        # A context group's name is unique in the file (the 1.2 schema).
         unit.createcontextgroup(
-            ORIGINAL, [(TARGET_DIGEST, text_digest(status.text))], "information"
+            f"{TARGET_DIGEST}.{status.unit_id}",
+            [(TARGET_DIGEST, text_digest(status.text))],
+            "information",
         )
         if status.status == Status.OUTDATED and status.source_text_then:
             # The source as it was when this translation was written, with it.
@@ -240,6 +245,12 @@ def xliff20_file(statuses, notes, source, target):
             unit.getunitelement().insert(0, notes_element)
         # Modules come before the notes.
         unit.getunitelement().insert(0, digest_metadata(status.text))
+        # And xml:space on the segment, where the XLIFF 2.0 schema does not
+        # allow it: on the unit, its source and target inherit it (tools,
+        # translate-toolkit included, read it from the nearest ancestor).
+        space = unit.xmlelement.attrib.pop(XML_SPACE, None)
+        if space is not None:
+            unit.getunitelement().set(XML_SPACE, space)
     return bytes(store)
 
 
