@@ -257,6 +257,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The longest request line (method, address with its query string, protocol)
+# the servers accept, refused with 414 beyond: gunicorn's limit_request_line,
+# and with its CRLF the buffer size of nginx's large_client_header_buffers
+# (deploy/nginx.conf). Read here by the API's description; tests/test_nginx.py
+# checks that all three agree.
+REQUEST_LINE_LIMIT = 4094
+
 # The admin's address (default "admin/"). A custom one keeps the bots that
 # probe /admin/ away from the login form; robots.txt never names it.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
