@@ -271,16 +271,21 @@ if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty, e.g. admin/.")
 
 # Content-Security-Policy (django-csp 4), the same for every page, the admin
-# included: no inline script or style anywhere, everything comes from the site
-# itself. JSON-LD blocks are data, not scripts: script-src does not apply.
-# Django's admin, modeltranslation's tabs (jQuery UI, served locally) and the
-# admin's widgets need nothing more (tests/browser/test_content_security_policy.py).
+# included: nothing by default, then scripts, styles and images from the site
+# itself, no inline script or style anywhere. JSON-LD blocks are data, not
+# scripts: script-src does not apply. Django's admin, modeltranslation's tabs
+# (jQuery UI, served locally) and the admin's widgets need nothing more, but
+# for connect-src: the autocomplete asks the server for its choices
+# (tests/browser/test_content_security_policy.py). No fonts, frames, media or
+# workers: default-src refuses them. deploy/nginx.conf repeats this policy for
+# the static files it serves.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
+        "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
