@@ -488,3 +488,52 @@ def test_uploads_are_served_by_nginx_and_nothing_else_of_the_data_folder(front):
     assert "sandbox" in headers["Content-Security-Policy"]
     for address in ("/media/../db.sqlite3", "/static/../db.sqlite3", "/db.sqlite3"):
         assert b"secret" not in front.fetch(address)[2]
+
+
+# What the application's middleware puts on every answer; nginx puts the same
+# on the files it serves without the application.
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "Permissions-Policy",
+]
+
+
+def test_files_served_by_nginx_carry_the_applications_security_headers(front):
+    (front.data / "static" / "site.css").write_text("body { color: black; }")
+    (front.data / "media" / "photo.jpg").write_bytes(b"\xff\xd8jpeg")
+    page = front.fetch("/fr/")[1]
+    files = [
+        ("/static/site.css", 200),
+        ("/static/missing.css", 404),
+        ("/media/photo.jpg", 200),
+        ("/media/missing.jpg", 404),
+    ]
+
+    for address, status in files:
+        answer_status, headers, _body = front.fetch(address)
+        assert answer_status == status, address
+        assert "X-Request-ID" not in headers  # nginx's own answer
+        for name in SECURITY_HEADERS:
+            assert len(headers.get_all(name) or []) == 1, (address, name)
+            if name != "Content-Security-Policy":
+                assert headers[name] == page[name], (address, name)
+        if address.startswith("/media/"):
+            # Stricter: a visitor's browser never runs an upload as a page.
+            assert policy(headers) == {
+                "default-src": {"'none'"},
+                "frame-ancestors": {"'none'"},
+                "sandbox": set(),
+            }
+        else:
+            assert policy(headers) == policy(page), address
+
+
+def policy(headers):
+    """{directive: sources}: django-csp writes the directives in any order."""
+    directives = headers["Content-Security-Policy"].split(";")
+    return {name: set(sources) for name, *sources in map(str.split, directives)}
