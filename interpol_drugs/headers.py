@@ -3,7 +3,8 @@
 Django's SecurityMiddleware and XFrameOptionsMiddleware already send HSTS,
 X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy and
 X-Frame-Options; django-csp sends Content-Security-Policy. This module adds
-what neither does: Permissions-Policy, noindex on the admin, refusing TRACE.
+what neither does: Permissions-Policy, Cross-Origin-Resource-Policy, noindex
+on the admin, refusing TRACE.
 """
 
 from django.conf import settings
@@ -43,6 +44,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # No other site's page may embed the site's answers (images, scripts,
+        # JSON) without asking: CORS reads of the API, which allows any
+        # origin, are not concerned, nor are links followed.
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.path_info.startswith("/" + settings.ADMIN_PATH):
             # Search engines must not list the admin's login page, wherever
             # DJANGO_ADMIN_PATH puts it (robots.txt does not name a custom path).

@@ -257,6 +257,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The longest request line (method, address with its query string, protocol)
+# the servers accept, refused with 414 beyond: gunicorn's limit_request_line,
+# and with its CRLF the buffer size of nginx's large_client_header_buffers
+# (deploy/nginx.conf). Read here by the API's description; tests/test_nginx.py
+# checks that all three agree.
+REQUEST_LINE_LIMIT = 4094
+
 # The admin's address (default "admin/"). A custom one keeps the bots that
 # probe /admin/ away from the login form; robots.txt never names it.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
@@ -264,16 +271,21 @@ if ADMIN_PATH == "/":
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty, e.g. admin/.")
 
 # Content-Security-Policy (django-csp 4), the same for every page, the admin
-# included: no inline script or style anywhere, everything comes from the site
-# itself. JSON-LD blocks are data, not scripts: script-src does not apply.
-# Django's admin, modeltranslation's tabs (jQuery UI, served locally) and the
-# admin's widgets need nothing more (tests/browser/test_content_security_policy.py).
+# included: nothing by default, then scripts, styles and images from the site
+# itself, no inline script or style anywhere. JSON-LD blocks are data, not
+# scripts: script-src does not apply. Django's admin, modeltranslation's tabs
+# (jQuery UI, served locally) and the admin's widgets need nothing more, but
+# for connect-src: the autocomplete asks the server for its choices
+# (tests/browser/test_content_security_policy.py). No fonts, frames, media or
+# workers: default-src refuses them. deploy/nginx.conf repeats this policy for
+# the static files it serves.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": [SELF],
+        "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
+        "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

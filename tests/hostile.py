@@ -1,4 +1,9 @@
-"""Helpers for tests/test_hostile_input.py: database snapshots, forms, payloads."""
+"""Hostile input: the requests and payloads, and the helpers that check them.
+
+Shared by tests/test_hostile_input.py (through Django) and tests/test_nginx.py
+(through the nginx front): database snapshots, forms, payloads, and the odd
+addresses, hosts, headers and query strings of the HTTP cases.
+"""
 
 import hashlib
 import io
@@ -11,6 +16,128 @@ from django.apps import apps
 from django.db import connection
 from django.utils.http import url_has_allowed_host_and_scheme
 from PIL import Image
+
+# --- Requests -----------------------------------------------------------------
+
+EVIL = "evil.example"
+
+ODD_PATHS = {
+    "nul": "/fr/%00/",
+    "nul-slug": "/fr/programmes/%00/",
+    "invalid-utf8": "/en/programmes/%FF/",
+    "overlong-utf8-slash": "/fr/programmes/%C0%AF/",
+    "overlong-utf8-dots": "/fr/%C0%AE%C0%AE/%C0%AE%C0%AE/",
+    "utf8-surrogate": "/fr/pays/%ED%A0%80/",
+    "fullwidth-country-code": "/en/countries/%EF%BC%A7%EF%BC%A8/",
+    "crlf-header-injection": "/fr/%0D%0ASet-Cookie:%20injected=1/",
+    "crlf-location-injection": "/fr/programmes/a%0D%0ALocation:%20https://evil.example/",
+    "dot-segments": "/fr/organisations/%2E%2E/%2E%2E/etc/passwd/",
+    "static-traversal": "/static/..%2F..%2Finterpol_drugs/settings.py",
+    "static-traversal-dots": "/static/%2E%2E/var/db.sqlite3",
+    "api-nul": "/api/v1/%00/",
+    "api-invalid-utf8": "/api/v1/programmes/%FF/",
+    "api-country-nul": "/api/v1/countries/%00/",
+    "unprefixed-invalid-utf8": "/%FF/",
+    "overlong-slug": "/fr/programmes/" + "a" * 10_000 + "/",
+    "overlong-country": "/fr/pays/" + "x" * 10_000 + "/",
+    "overlong-unprefixed": "/" + "a" * 10_000,
+    "overlong-many-segments": "/fr/" + "a/" * 5_000,
+    "api-overlong-id": "/api/v1/programmes/" + "9" * 10_000 + "/",
+}
+
+# Hosts outside ALLOWED_HOSTS (the test client's own "testserver" is allowed).
+BOGUS_HOSTS = [
+    EVIL,
+    f"{EVIL}:443",
+    f"testserver.{EVIL}",
+    f"testserver@{EVIL}",
+    f"testserver:80@{EVIL}",
+    "testserver:abc",
+    "testserver\r\nX-Injected: 1",
+    "",
+    " ",
+    "a" * 10_000,
+    "[::1",
+    "127.0.0.1:80:80",
+    f"localhost\x00.{EVIL}",
+]
+
+OPEN_REDIRECT_PATHS = [
+    "//evil.example",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example",
+    "/\\/evil.example/",
+    "/%2F%2Fevil.example",
+    "/%5C%5Cevil.example",
+    "/%09/evil.example",
+    "/fr//evil.example",
+    "/fr/programmes//evil.example",
+    "/fr/programmes/aircop//evil.example",
+    "/https://evil.example",
+    "/api/v1//evil.example",
+    "/api/v1/programmes//evil.example",
+    "/.evil.example",
+    "//evil.example/%2E%2E",
+]
+
+ODD_ACCEPT_LANGUAGES = [
+    "//evil.example",
+    "https://evil.example",
+    "fr\r\nLocation: https://evil.example",
+    "x" * 10_240,
+    ",".join(["en;q=0.5"] * 1_500),
+    "en-" + "a" * 5_000,
+    "*",
+    "zz",
+    "\x00",
+    "é",
+    "en;q=nan",
+    "en;q=-1",
+    "en;q=1e999",
+    "../../",
+    ";;;,,,==",
+]
+
+# Request headers the site reads, or that proxies and caches do.
+HEADER_NAMES = [
+    "Accept-Language",
+    "If-None-Match",
+    "If-Modified-Since",
+    "Referer",
+    "User-Agent",
+    "X-Forwarded-For",
+    "X-Forwarded-Proto",
+    "X-Forwarded-Host",
+    "X-Request-ID",
+    "Range",
+    "Origin",
+]
+ODD_HEADER_VALUES = ["x" * 10_240, "\x00", '"\\000"', 'W/"x", *', "-1", "1e999"]
+
+FILTER_CASES = [
+    {"region": "\x00"},
+    {"region": "x" * 10_000},
+    {"country": "../../etc/passwd"},
+    {"country": "\u202egh"},
+    {"partner": "<script>alert(1)</script>"},
+    {"funder": "' OR 1=1 --"},
+    {"region": ["caraibes", "<script>alert(2)</script>"]},
+    {"partner": "%", "funder": "_"},
+]
+
+API_PAGE_CASES = [
+    ("page_size=101", 400),
+    ("page_size=1000000000", 400),
+    ("page=999999999", 404),
+    ("page=1&page=abc", 400),  # the last value counts, as in Django
+    ("page=abc&page=1", 200),
+    ("page_size=1&page_size=" + "9" * 5_000, 400),
+    ("page=%FF%FE", 400),
+    ("page=%00", 400),
+    ("page" * 2_000 + "=1", 200),  # unknown parameters are ignored
+]
+
 
 # --- Nothing changed ----------------------------------------------------------
 

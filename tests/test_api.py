@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -418,6 +419,37 @@ def test_a_bad_parameter_answers_400_naming_it(client, plural, query, parameter)
     assert body["error"]["status"] == 400
     assert body["error"]["parameter"] == parameter
     assert parameter in body["error"]["message"]
+
+
+def list_parameter(document, plural, name):
+    parameters = document["paths"][f"/{plural}/"]["get"]["parameters"]
+    return next(parameter for parameter in parameters if parameter["name"] == name)
+
+
+@pytest.mark.parametrize("plural", ["programmes", "countries"])
+def test_the_page_numbers_the_document_states_are_the_ones_answered(client, plural):
+    document = openapi_document(client)
+    schema = list_parameter(document, plural, "page")["schema"]
+
+    # The largest page stated is a page after the last one (404), not a
+    # refusal; one more is the 400 the document states.
+    get_json(client, f"{API}/{plural}/?page={schema['maximum']}", status=404)
+    body = get_json(client, f"{API}/{plural}/?page={schema['maximum'] + 1}", status=400)
+    assert body["error"]["parameter"] == "page"
+    assert str(schema["maximum"]) in body["error"]["message"]
+    schema_400 = response_schema(document, f"{API}/{plural}/", 400)
+    assert_matches_schema(document, body, schema_400)
+
+
+def test_the_document_states_the_servers_refusal_of_an_overlong_request_line(
+    client,
+):
+    document = openapi_document(client)
+
+    for path, operations in document["paths"].items():
+        refusal = operations["get"]["responses"]["414"]
+        assert "request line" in refusal["description"], path
+        assert f"over {settings.REQUEST_LINE_LIMIT} bytes" in refusal["description"]
 
 
 def test_a_page_after_the_last_is_a_json_404(client):

@@ -75,6 +75,18 @@ def test_gunicorn_timeouts_and_request_limits():
     ]
 
 
+def test_nginx_request_line_and_proxy_buffers():
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    buffers = stated(
+        "operations.md", r"`large_client_header_buffers (\d+ (\d+)k)` in `deploy/nginx"
+    )
+    proxy = stated("operations.md", r"`proxy_buffer_size` \((\d+) KB\)")
+    assert f"large_client_header_buffers {buffers[1]};" in nginx
+    # One buffer holds the longest request line gunicorn takes, and its CRLF.
+    assert number(buffers[2]) * 1024 == gunicorn_config()["limit_request_line"] + 2
+    assert f"proxy_buffer_size {proxy[1]}k;" in nginx
+
+
 # "at most 10 MB (setting `IMAGE_MAX_UPLOAD_BYTES`) and 40 million pixels
 # (setting `IMAGE_MAX_PIXELS`)"
 IMAGE_LIMITS = (

@@ -1,5 +1,6 @@
 """gunicorn.conf.py: its values, and a real gunicorn started and stopped with it."""
 
+import http.client
 import json
 import os
 import runpy
@@ -10,8 +11,10 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from gunicorn.config import Config
 
 # Slow (starts gunicorn): make test-fast leaves it out.
@@ -83,7 +86,8 @@ def test_the_values(monkeypatch):
     assert config.timeout == 40 and config.graceful_timeout == 20
     assert config.keepalive == 5
     assert config.max_requests == 50_000 and config.max_requests_jitter == 5_000
-    assert config.limit_request_line == 4094
+    # What the API's description states (settings.REQUEST_LINE_LIMIT).
+    assert config.limit_request_line == settings.REQUEST_LINE_LIMIT == 4094
     assert config.limit_request_fields == 50
     assert config.limit_request_field_size == 8190
     assert config.settings["control_socket_disable"].get() is True
@@ -203,3 +207,22 @@ def test_gunicorn_refuses_an_overlong_request_line(server):
         get(url + "/fr/" + "a" * 5000)
 
     assert refused.value.code == 414  # URI Too Long
+
+
+def test_gunicorn_and_nginx_draw_the_request_line_at_the_same_length(server):
+    # deploy/nginx.conf refuses one byte more too (tests/test_nginx.py).
+    _process, url, _home = server
+    limit = settings.REQUEST_LINE_LIMIT
+    start = "/healthz?q="
+
+    def status(length):
+        path = start + "x" * (length - len(f"GET {start} HTTP/1.1"))
+        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=5)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    assert status(limit) == 200
+    assert status(limit + 1) == 414

@@ -8,10 +8,11 @@ template into a temporary folder, as `make bench` does.
 
 import http.client
 import shutil
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -23,6 +24,16 @@ from bench import servers
 
 from .factories import make_programme
 from .helpers import needs
+from .hostile import (
+    API_PAGE_CASES,
+    BOGUS_HOSTS,
+    FILTER_CASES,
+    HEADER_NAMES,
+    ODD_ACCEPT_LANGUAGES,
+    ODD_HEADER_VALUES,
+    ODD_PATHS,
+    OPEN_REDIRECT_PATHS,
+)
 
 # Slow (starts nginx and gunicorn): make test-fast leaves it out.
 pytestmark = pytest.mark.slow
@@ -349,6 +360,95 @@ def test_an_edit_is_served_within_the_micro_cache_validity(front):
     assert time.monotonic() - edited <= VALIDITY + 1.5
 
 
+# --- Long addresses ---------------------------------------------------------------
+
+
+def with_request_line(length, start="/en/search/?q="):
+    """`start` followed by x's, making the request line `length` bytes long."""
+    return start + "x" * (length - len(f"GET {start} HTTP/1.1"))
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["/en/search/?q=", "/fr/?q=", "/fr/programmes/?q=", "/api/v1/programmes/?q="],
+)
+def test_a_long_query_string_is_answered_not_a_502(front, start):
+    # The cache key ($request_uri) and the application's headers share one
+    # buffer (proxy_buffer_size): a query of some 3,000 characters overflowed
+    # the default one ("upstream sent too big header").
+    for length in (3_000, settings.REQUEST_LINE_LIMIT):
+        for _attempt in range(2):  # stored, then from the cache
+            status, _headers, _body = front.fetch(with_request_line(length, start))
+            assert status == 200, (start, length)
+
+
+def test_a_request_line_over_the_limit_is_a_414_from_nginx(front):
+    limit = settings.REQUEST_LINE_LIMIT
+
+    status, headers, _body = front.fetch(with_request_line(limit + 1))
+
+    # nginx's own refusal, the one gunicorn gives over the same limit
+    # (tests/test_gunicorn.py).
+    assert status == 414
+    assert "X-Request-ID" not in headers
+
+
+# --- Hostile requests (tests/hostile.py) ----------------------------------------
+
+
+def raw_status(port, path, headers):
+    """The status nginx answers to bytes sent as they are (http.client checks them)."""
+    request = f"GET {path} HTTP/1.1\r\n"
+    request += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request.encode("latin-1") + b"Connection: close\r\n\r\n")
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else None
+
+
+def hostile_requests(host):
+    """(address, headers) of the HTTP cases test_hostile_input.py sends to Django."""
+    for address in [*ODD_PATHS.values(), *OPEN_REDIRECT_PATHS]:
+        # nginx passes /static/%2E%2E/... on as it is (no static file matches
+        # once decoded); the live server here serves static files with Django's
+        # StaticFilesHandler, which answers 500 to the traversal, but production
+        # has WhiteNoise's middleware, which test_hostile_input.py checks.
+        if not address.startswith("/static/"):
+            yield address, {"Host": host}
+    for bogus in BOGUS_HOSTS:
+        for address in ("/fr/", "/api/v1/programmes/"):
+            yield address, {"Host": bogus}
+    for name in HEADER_NAMES:
+        for value in ODD_HEADER_VALUES + ODD_ACCEPT_LANGUAGES:
+            yield "/fr/", {"Host": host, name: value}
+    for value in ODD_ACCEPT_LANGUAGES:
+        yield "/", {"Host": host, "Accept-Language": value}
+    for cookie in ['sessionid="abcdefgh\\000ijkl"', "csrftoken=" + "a" * 5_000, ";;"]:
+        yield "/fr/", {"Host": host, "Cookie": cookie}
+    for query in FILTER_CASES:
+        yield "/fr/programmes/?" + urlencode(query, doseq=True), {"Host": host}
+    for query, _status in API_PAGE_CASES:
+        yield "/api/v1/programmes/?" + query, {"Host": host}
+
+
+def test_hostile_requests_through_nginx_are_never_a_5xx(front):
+    host = f"127.0.0.1:{front.port}"
+    answers = [
+        (address[:60], repr(headers)[:120], raw_status(front.port, address, headers))
+        for address, headers in hostile_requests(host)
+    ]
+
+    assert len(answers) > 300
+    # nginx answers every one (414 and 400 for what it refuses itself), and
+    # none with an error of its own or the application's.
+    assert [answer for answer in answers if not 100 <= (answer[2] or 0) < 500] == []
+
+
 # --- Files ------------------------------------------------------------------------
 
 
@@ -388,3 +488,52 @@ def test_uploads_are_served_by_nginx_and_nothing_else_of_the_data_folder(front):
     assert "sandbox" in headers["Content-Security-Policy"]
     for address in ("/media/../db.sqlite3", "/static/../db.sqlite3", "/db.sqlite3"):
         assert b"secret" not in front.fetch(address)[2]
+
+
+# What the application's middleware puts on every answer; nginx puts the same
+# on the files it serves without the application.
+SECURITY_HEADERS = [
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Cross-Origin-Opener-Policy",
+    "X-Frame-Options",
+    "Permissions-Policy",
+]
+
+
+def test_files_served_by_nginx_carry_the_applications_security_headers(front):
+    (front.data / "static" / "site.css").write_text("body { color: black; }")
+    (front.data / "media" / "photo.jpg").write_bytes(b"\xff\xd8jpeg")
+    page = front.fetch("/fr/")[1]
+    files = [
+        ("/static/site.css", 200),
+        ("/static/missing.css", 404),
+        ("/media/photo.jpg", 200),
+        ("/media/missing.jpg", 404),
+    ]
+
+    for address, status in files:
+        answer_status, headers, _body = front.fetch(address)
+        assert answer_status == status, address
+        assert "X-Request-ID" not in headers  # nginx's own answer
+        for name in SECURITY_HEADERS:
+            assert len(headers.get_all(name) or []) == 1, (address, name)
+            if name != "Content-Security-Policy":
+                assert headers[name] == page[name], (address, name)
+        if address.startswith("/media/"):
+            # Stricter: a visitor's browser never runs an upload as a page.
+            assert policy(headers) == {
+                "default-src": {"'none'"},
+                "frame-ancestors": {"'none'"},
+                "sandbox": set(),
+            }
+        else:
+            assert policy(headers) == policy(page), address
+
+
+def policy(headers):
+    """{directive: sources}: django-csp writes the directives in any order."""
+    directives = headers["Content-Security-Policy"].split(";")
+    return {name: set(sources) for name, *sources in map(str.split, directives)}

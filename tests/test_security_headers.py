@@ -18,11 +18,14 @@ pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Nothing by default; then only what the pages and the admin use, from the
+# site itself (the admin's autocomplete asks the server with XMLHttpRequest).
 EXPECTED_POLICY = {
-    "default-src": {"'self'"},
+    "default-src": {"'none'"},
     "script-src": {"'self'"},
     "style-src": {"'self'"},
     "img-src": {"'self'"},
+    "connect-src": {"'self'"},
     "object-src": {"'none'"},
     "base-uri": {"'none'"},
     "form-action": {"'self'"},
@@ -65,6 +68,9 @@ def assert_security_headers(response):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    # Other sites' pages may not embed what the site answers (CORS reads of
+    # the API are not concerned).
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     # Every feature named is denied outright (feature=()), these among them.
     assert set(permissions(response).values()) == {"()"}

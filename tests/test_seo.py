@@ -4,6 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from django.db import connection
@@ -206,6 +207,40 @@ def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client, d
         "Disallow: /admin/"
     ]
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def longest_match_allows(robots_txt, path):
+    """Google's reading: the longest matching rule wins, Allow on a tie.
+
+    Enough for this file: one group for every user agent, no wildcards.
+    """
+    rules = []
+    for line in robots_txt.splitlines():
+        field, _colon, value = line.partition(":")
+        value = value.strip()
+        if field.strip().lower() in ("allow", "disallow") and value:
+            rules.append((len(value), field.strip().lower() == "allow", value))
+    matching = [
+        (length, allow) for length, allow, value in rules if path.startswith(value)
+    ]
+    return max(matching, default=(0, True))[1]
+
+
+def test_robots_txt_means_the_same_to_first_and_longest_match_readers(
+    client, db, settings
+):
+    # Python's urllib.robotparser applies the first rule that matches, Google
+    # and RFC 9309 the longest one: the file must mean the same to both.
+    robots_txt = client.get("/robots.txt").content.decode()
+    first_match = RobotFileParser()
+    first_match.parse(robots_txt.splitlines())
+    admin = "/" + settings.ADMIN_PATH
+    public = ["/", "/fr/", "/en/programmes/", "/api/v1/programmes/", "/sitemap.xml"]
+
+    for path in public + [admin, admin + "login/", admin + "programmes/"]:
+        allowed = path in public
+        assert first_match.can_fetch("AnyBot", f"http://testserver{path}") is allowed
+        assert longest_match_allows(robots_txt, path) is allowed, path
 
 
 # --- Atom feeds --------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from programmes.content.models import OrganisationKind, Participation, ProgrammeStage
 from programmes.languages import language_codes
 
-from .responses import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, READ_METHODS
+from .responses import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, READ_METHODS
 
 DESCRIPTION = f"""\
 Read-only open data about INTERPOL's programmes against drug trafficking: the
@@ -38,15 +38,17 @@ part of their web pages' addresses and may be edited. Countries are identified
 by their lowercase ISO 3166-1 alpha-2 code, and listed in the order of their
 codes. Only countries named by a published programme have a country resource.
 
-**Lists** are paginated: `page` (from 1) and `page_size` (default
-{DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}). Unknown query parameters are
-ignored; a bad value of a known one answers 400 naming the parameter.
+**Lists** are paginated: `page` (from 1 to {MAX_PAGE:,}) and `page_size`
+(default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}). Unknown query parameters
+are ignored; a bad value of a known one answers 400 naming the parameter.
 
 **Caching.** Responses carry `ETag` and `Last-Modified` (the last change to the
 public data); send `If-None-Match` or `If-Modified-Since` to get 304 Not
 Modified when nothing changed.
 
-**Errors** are JSON: `{{"error": {{"status": 404, "message": "…"}}}}`.
+**Errors** are JSON: `{{"error": {{"status": 404, "message": "…"}}}}`, but for
+414: the servers refuse a request line (method, address and query string)
+over {settings.REQUEST_LINE_LIMIT} bytes before the API sees it.
 
 **CORS.** Any origin may read the API (`Access-Control-Allow-Origin: *`). It
 answers {READ_METHODS} only; other methods answer 405.
@@ -347,7 +349,7 @@ PAGE_PARAMETERS = [
         "name": "page",
         "in": "query",
         "description": "Page number, from 1.",
-        "schema": {"type": "integer", "minimum": 1, "default": 1},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
     },
     {
         "name": "page_size",
@@ -489,7 +491,18 @@ def paths():
             name, plural, parameter, f"One {name.lower()}."
         )
         described[f"/{plural}.csv"] = csv_operation(plural)
+    for operations in described.values():
+        operations["get"]["responses"]["414"] = request_line_too_long()
     return described
+
+
+def request_line_too_long():
+    # The server's own refusal (gunicorn, or nginx in front), not the API's:
+    # its body is not JSON.
+    return {
+        "description": "URI Too Long: the request line (method, address and "
+        f"query string) is over {settings.REQUEST_LINE_LIMIT} bytes.",
+    }
 
 
 def licence():

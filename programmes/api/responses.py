@@ -22,6 +22,10 @@ from programmes.languages import language_codes
 FORMAT_VERSION = "1"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# The largest page number asked for: the longest that nine digits write, so
+# that a longer number is refused before int() spends time on it. The
+# OpenAPI document states it (openapi.py).
+MAX_PAGE = 999_999_999
 READ_METHODS = "GET, HEAD, OPTIONS"
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -189,25 +193,25 @@ def api_view(view=None, *, subject=None, paginated=False, cached=True):
 
 # --- Pages --------------------------------------------------------------------
 
-DIGITS = re.compile(r"[0-9]{1,9}")
+DIGITS = re.compile(f"[0-9]{{1,{len(str(MAX_PAGE))}}}")
 
 
-def positive_integer(query, name, default):
+def positive_integer(query, name, default, maximum):
     value = query.get(name)
     if value is None:
         return default
     # ASCII digits only: int() also accepts " 2", "+2" and "٢".
-    if not DIGITS.fullmatch(value) or int(value) < 1:
-        raise ApiError(400, f"{name} must be a whole number from 1.", name)
+    if not DIGITS.fullmatch(value) or not 1 <= int(value) <= maximum:
+        raise ApiError(400, f"{name} must be a whole number from 1 to {maximum}.", name)
     return int(value)
 
 
 def page_parameters(request):
     """(page, page_size) from the query string; unknown parameters are ignored."""
-    page = positive_integer(request.GET, "page", 1)
-    page_size = positive_integer(request.GET, "page_size", DEFAULT_PAGE_SIZE)
-    if page_size > MAX_PAGE_SIZE:
-        raise ApiError(400, f"page_size must be at most {MAX_PAGE_SIZE}.", "page_size")
+    page = positive_integer(request.GET, "page", 1, MAX_PAGE)
+    page_size = positive_integer(
+        request.GET, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+    )
     return page, page_size
 
 
