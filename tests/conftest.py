@@ -65,6 +65,15 @@ def test_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def two_step_verification_optional(settings):
+    # Production requires it of every staff member (ADMIN_REQUIRE_2FA is on
+    # whenever DEBUG is off); most tests sign staff in with force_login, a
+    # session that gave no code. The tests of the requirement switch it back on
+    # (tests/test_accounts.py).
+    settings.ADMIN_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache(settings, tmp_path_factory):
     # Each test starts with no cached page, and a content version of its own
     # (interpol_drugs/page_cache.py): tests running at the same time elsewhere
