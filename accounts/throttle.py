@@ -3,15 +3,15 @@
 django-axes locks one account name from one address; a flood of attempts with
 ever-new names never trips it, yet each attempt costs a password hash and
 django-axes' writes to the database, which slows every page. Past the limit,
-an attempt is refused before any of that. The count lives in Django's cache:
-with Redis (REDIS_URL) every worker and server shares it.
+an attempt is refused before any of that. The count lives in Django's cache
+SIGN_IN_CACHE, which every worker shares (Redis, or files on one machine).
 """
 
 import time
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ def count_attempt(address, now=None):
     now = clock() if now is None else now
     window = int(now // WINDOW_SECONDS)
     key = f"signin-attempts:{address}:{window}"
+    cache = caches[settings.SIGN_IN_CACHE]
     # add() then incr(): atomic in Redis, so that workers never lose a count.
     cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
     try:

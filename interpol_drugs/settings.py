@@ -383,6 +383,17 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+# Sign-in attempts per address (accounts/throttle.py) must be counted alike by
+# every worker: in Redis when there is one, otherwise in files of the data
+# folder, which one machine's workers share (local memory is each worker's own).
+if REDIS_URL:
+    SIGN_IN_CACHE = "default"
+else:
+    SIGN_IN_CACHE = "sign_in"
+    CACHES[SIGN_IN_CACHE] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "sign-in",
+    }
 # The same switch for any other django-redis cache, and log what it ignored.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
@@ -427,11 +438,10 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Sign-in attempts (POSTs to the admin's login) allowed per client address and
 # minute, whatever the account names: more get a 429 before any password is
-# checked (accounts/throttle.py). Counted in the cache, shared by every worker
-# with REDIS_URL (each worker counts alone with the local-memory cache). 0: no
-# limit. nginx limits them too (deploy/nginx.conf).
+# checked (accounts/throttle.py), counted in SIGN_IN_CACHE above. 0: no limit.
+# nginx limits them too (deploy/nginx.conf).
 ADMIN_LOGIN_ATTEMPTS_PER_MINUTE = int(
-    os.environ.get("DJANGO_ADMIN_LOGIN_ATTEMPTS_PER_MINUTE", 20)
+    os.environ.get("DJANGO_ADMIN_LOGIN_ATTEMPTS_PER_MINUTE", 10)
 )
 
 # Whenever DEBUG is off, a staff member whose session has not given a two-step
