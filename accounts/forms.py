@@ -4,7 +4,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .two_factor import confirmed_device
+from .two_factor import code_already_used, confirmed_device
 
 
 def code_field(**kwargs):
@@ -27,6 +27,18 @@ INVALID_CODE = _(
     "This code is wrong or has expired. Enter the code your authenticator app "
     "shows now; after several wrong codes, wait a moment before trying again."
 )
+USED_CODE = _(
+    "This code has already been used, and each code is accepted once only. "
+    "Wait for your authenticator app to show a new code (every 30 seconds), "
+    "then enter it."
+)
+
+
+def refused_code(device, code):
+    """The error for a code the device refused: already used, or wrong."""
+    if code_already_used(device, code):
+        return ValidationError(USED_CODE, code="code_used")
+    return ValidationError(INVALID_CODE, code="code_invalid")
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -72,9 +84,7 @@ class AdminLoginForm(AdminAuthenticationForm):
                 credentials={"username": self.user_cache.get_username()},
                 request=self.request,
             )
-            raise ValidationError(
-                self.error_messages["code_invalid"], code="code_invalid"
-            )
+            raise refused_code(device, code)
         # django-otp's user_logged_in receiver marks the session as verified
         # by this device once the login view logs the user in.
         self.user_cache.otp_device = device
@@ -92,5 +102,5 @@ class VerificationCodeForm(forms.Form):
     def clean_code(self):
         code = normalise_code(self.cleaned_data["code"])
         if not self.device.verify_token(code):
-            raise ValidationError(INVALID_CODE, code="code_invalid")
+            raise refused_code(self.device, code)
         return code

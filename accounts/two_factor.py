@@ -1,11 +1,13 @@
 """Two-step verification with an authenticator app (TOTP codes, django-otp)."""
 
+import time
 from base64 import b32encode
 
 import qrcode
 from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
@@ -23,6 +25,23 @@ def device_to_enrol(user):
             user=user, name=gettext("Authenticator app"), confirmed=False
         )
     return device
+
+
+def code_already_used(device, code):
+    """True when `code` is one the device has accepted already: a code is
+    accepted once only, so the same one is refused until the app shows the
+    next (after enrolling, signing in at once with the same code, say)."""
+    try:
+        token = int(code)
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return (
+        device.last_t >= 0
+        and totp.verify(token, device.tolerance)
+        and totp.t() <= device.last_t
+    )
 
 
 def must_enrol(user):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views
 from accounts.forms import AdminLoginForm
+from accounts.throttle import refuse_if_flooding
 from accounts.two_factor import must_enrol
 from programmes.translating import dashboard as translation_dashboard
 from programmes.translating.exchange import admin as exchange_admin
@@ -48,6 +49,14 @@ class StaffAdminSite(admin.AdminSite):
             *exchange_admin.admin_urls(self),
             *super().get_urls(),
         ]
+
+    def login(self, request, extra_context=None):
+        # Before the form: a refused attempt costs no password hash and no
+        # write to django-axes' tables.
+        refused = refuse_if_flooding(request)
+        if refused is not None:
+            return refused
+        return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
         # The translators' home page is their dashboard; ?all shows the index.

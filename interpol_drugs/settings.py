@@ -156,6 +156,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
     )
+# SQLite: readers never wait for a writer (write-ahead log); a write waits up to
+# this many seconds for another one instead of failing with "database is
+# locked", and takes its lock when the transaction begins, so that two
+# transactions never both wait to upgrade theirs (django-axes writes on every
+# sign-in attempt).
+DB_SQLITE_TIMEOUT_SECONDS = 20
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": DB_SQLITE_TIMEOUT_SECONDS,
+        }
+    )
 
 # ---------------------------------------------------------------------------
 # 3. Languages: French is the default; both are prefixed in URLs (/fr/, /en/)
@@ -381,6 +395,17 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+# Sign-in attempts per address (accounts/throttle.py) must be counted alike by
+# every worker: in Redis when there is one, otherwise in files of the data
+# folder, which one machine's workers share (local memory is each worker's own).
+if REDIS_URL:
+    SIGN_IN_CACHE = "default"
+else:
+    SIGN_IN_CACHE = "sign_in"
+    CACHES[SIGN_IN_CACHE] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache" / "sign-in",
+    }
 # The same switch for any other django-redis cache, and log what it ignored.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
@@ -423,10 +448,19 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 # Each failure and lockout is logged by the "axes" loggers through the root
 # handler above, with the username and address masked (no personal data).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# Sign-in attempts (POSTs to the admin's login) allowed per client address and
+# minute, whatever the account names: more get a 429 before any password is
+# checked (accounts/throttle.py), counted in SIGN_IN_CACHE above. 0: no limit.
+# nginx limits them too (deploy/nginx.conf).
+ADMIN_LOGIN_ATTEMPTS_PER_MINUTE = int(
+    os.environ.get("DJANGO_ADMIN_LOGIN_ATTEMPTS_PER_MINUTE", 10)
+)
 
-# DJANGO_ADMIN_REQUIRE_2FA=1 in production: a staff member whose session has
-# not given a two-step code reaches only the enrolment page (admin two-factor/).
-ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", default=False)
+# Whenever DEBUG is off, a staff member whose session has not given a two-step
+# code reaches only the enrolment page (admin two-factor/), where a new one
+# sets up their authenticator app on first sign-in. DJANGO_ADMIN_REQUIRE_2FA=0
+# opts out, which `check --deploy` warns about (accounts/checks.py).
+ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", default=not DEBUG)
 # The account's name in authenticator apps.
 OTP_TOTP_ISSUER = "INTERPOL drug programmes"
 # Administrators may delete a lost device, never read its secret or QR code.

@@ -65,6 +65,29 @@ def test_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def two_step_verification_optional(settings):
+    # Production requires it of every staff member (ADMIN_REQUIRE_2FA is on
+    # whenever DEBUG is off); most tests sign staff in with force_login, a
+    # session that gave no code. The tests of the requirement switch it back on
+    # (tests/test_accounts.py).
+    settings.ADMIN_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def sign_in_counts_of_its_own(settings, tmp_path):
+    # Without Redis, sign-in attempts are counted in files of the data folder
+    # (accounts/throttle.py): each test gets an empty folder of its own.
+    if settings.SIGN_IN_CACHE != "default":
+        settings.CACHES = {
+            **settings.CACHES,
+            settings.SIGN_IN_CACHE: {
+                **settings.CACHES[settings.SIGN_IN_CACHE],
+                "LOCATION": tmp_path / "sign-in-cache",
+            },
+        }
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache(settings, tmp_path_factory):
     # Each test starts with no cached page, and a content version of its own
     # (interpol_drugs/page_cache.py): tests running at the same time elsewhere

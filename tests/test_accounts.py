@@ -1,21 +1,24 @@
 """Staff accounts: lockout, two-step verification, passwords, sessions, CSRF page."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import throttle
 from accounts.lockout import client_ip
 from programmes.editing.roles import EDITORS
 
-from .helpers import settings_value, staff_member
+from .helpers import in_fresh_process, settings_value, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +74,7 @@ def test_lockout_sessions_and_passwords_are_configured(settings):
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert settings.AXES_RESET_ON_SUCCESS is True
     assert settings.SESSION_COOKIE_AGE == 36000
-    assert settings.ADMIN_REQUIRE_2FA is False  # DJANGO_ADMIN_REQUIRE_2FA unset
+    assert settings.ADMIN_LOGIN_ATTEMPTS_PER_MINUTE == 10
     validators = {
         v["NAME"].rsplit(".", 1)[1]: v for v in settings.AUTH_PASSWORD_VALIDATORS
     }
@@ -79,9 +82,24 @@ def test_lockout_sessions_and_passwords_are_configured(settings):
     assert {"CommonPasswordValidator", "NumericPasswordValidator"} <= set(validators)
 
 
-def test_mandatory_two_step_verification_is_switched_on_by_the_environment():
-    assert settings_value("ADMIN_REQUIRE_2FA") == "False"
-    assert settings_value("ADMIN_REQUIRE_2FA", DJANGO_ADMIN_REQUIRE_2FA="1") == "True"
+def test_two_step_verification_is_required_whenever_debug_is_off():
+    assert settings_value("ADMIN_REQUIRE_2FA") == "True"  # DJANGO_DEBUG unset: off
+    assert settings_value("ADMIN_REQUIRE_2FA", DJANGO_DEBUG="0") == "True"
+    assert settings_value("ADMIN_REQUIRE_2FA", DJANGO_DEBUG="1") == "False"
+    assert settings_value("ADMIN_REQUIRE_2FA", DJANGO_ADMIN_REQUIRE_2FA="0") == "False"
+    both = {"DJANGO_DEBUG": "1", "DJANGO_ADMIN_REQUIRE_2FA": "1"}
+    assert settings_value("ADMIN_REQUIRE_2FA", **both) == "True"
+
+
+def refused_page(response, retry_after, language, messages):
+    """The text of a 429 sign-in page, checked: its wait, language and words."""
+    assert response.status_code == 429
+    assert response["Retry-After"] == retry_after
+    page = response.content.decode()
+    assert f'<html lang="{language}"' in page
+    for message in messages:
+        assert message in page
+    return page
 
 
 # Login with and without a code ----------------------------------------------
@@ -284,6 +302,58 @@ def test_after_enrolment_the_login_asks_for_the_code(client, staff):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This code has already been used, and each code is accepted once"),
+        ("fr", "Ce code a déjà servi, et chaque code n’est accepté qu’une fois."),
+    ],
+)
+def test_signing_in_with_the_code_just_used_to_enrol_says_it_was_used(
+    client, staff, language, message
+):
+    client.force_login(staff)
+    client.get(reverse("admin:two_factor"))
+    device = TOTPDevice.objects.get(user=staff)
+    code = current_code(device)
+    client.post(reverse("admin:two_factor"), {"code": code})
+    client.logout()
+
+    response = log_in(client, code=code, language=language)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "wrong or has expired" not in page and "faux ou a expiré" not in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_code_used_to_sign_in_is_said_used_on_the_verification_page(client, staff):
+    device = add_device(staff)
+    code = current_code(device)
+    log_in(client, code=code)
+    other = Client()
+    other.force_login(staff)  # a session that never gave a code
+
+    response = other.post(
+        reverse("admin:two_factor"), {"code": code}, headers={"accept-language": "en"}
+    )
+
+    assert "This code has already been used" in response.content.decode()
+    assert DEVICE_ID_SESSION_KEY not in other.session
+
+
+def test_a_code_never_accepted_is_still_wrong_not_used(client, staff):
+    device = add_device(staff)
+    log_in(client, code=current_code(device))
+    client.logout()
+
+    page = log_in(client, code=wrong_code(device)).content.decode()
+
+    assert "This code is wrong or has expired." in page
+    assert "already been used" not in page
+
+
 # Mandatory two-step verification --------------------------------------------
 
 
@@ -337,6 +407,19 @@ def test_mandatory_mode_after_a_password_login_then_enrolment(client, staff, req
     client.post(reverse("admin:two_factor"), {"code": current_code(device)})
 
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_new_superuser_enrols_on_first_sign_in(client, required):
+    User.objects.create_superuser("chief", "chief@example.org", PASSWORD)
+
+    response = log_in(client, username="chief")
+    page = client.get(
+        response["Location"], follow=True, headers={"accept-language": "en"}
+    )
+
+    assert page.redirect_chain == [(reverse("admin:two_factor"), 302)]
+    assert "Two-step verification is required" in page.content.decode()
+    assert "two-factor__qr-code" in page.content.decode()
 
 
 def test_mandatory_mode_lets_staff_log_out(client, staff, required):
@@ -409,12 +492,7 @@ def test_five_failures_lock_the_account_name_out_for_thirty_minutes(
     with_the_right_password = log_in(client, language=language)
 
     for response in (fifth, with_the_right_password):
-        assert response.status_code == 429
-        assert response["Retry-After"] == "1800"
-        page = response.content.decode()
-        assert f'<html lang="{language}"' in page
-        for message in messages:
-            assert message in page
+        page = refused_page(response, "1800", language, messages)
         assert "editor" not in page
     assert "_auth_user_id" not in client.session
 
@@ -496,6 +574,117 @@ def test_the_client_address_behind_the_https_proxy(settings):
     assert client_ip(request) == "203.0.113.9"  # added by our proxy
     forged = factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="x; drop")
     assert client_ip(forged) == "10.0.0.1"
+
+
+# Sign-in attempts per address -------------------------------------------------
+
+
+@pytest.fixture
+def three_a_minute(settings, monkeypatch):
+    settings.ADMIN_LOGIN_ATTEMPTS_PER_MINUTE = 3
+    # The start of a minute: a slow test never sees the count start again.
+    monkeypatch.setattr(throttle, "clock", lambda: 600.0)
+
+
+def new_name():
+    # A flood uses ever-new account names: django-axes' lock never trips.
+    return f"nobody-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        ("en", ["Too many sign-in attempts from your connection.", "then try again"]),
+        (
+            "fr",
+            ["Trop de tentatives de connexion depuis votre adresse réseau.", "puis"],
+        ),
+    ],
+)
+def test_sign_in_attempts_are_limited_per_address(three_a_minute, language, messages):
+    flooder = Client(REMOTE_ADDR="192.0.2.1")
+    for _attempt in range(3):
+        assert log_in(flooder, username=new_name()).status_code == 200
+
+    refused = log_in(flooder, username=new_name(), language=language)
+
+    refused_page(refused, "61", language, messages)
+    # Refused before the form: no password checked, nothing written by axes.
+    assert AccessAttempt.objects.count() == 3
+    # The sign-in page itself still opens; other addresses are not limited.
+    assert flooder.get(reverse("admin:login")).status_code == 200
+    assert (
+        log_in(Client(REMOTE_ADDR="192.0.2.2"), username=new_name()).status_code == 200
+    )
+
+
+def test_the_right_password_is_refused_too_past_the_limit(staff, three_a_minute):
+    client = Client(REMOTE_ADDR="192.0.2.1")
+    for _attempt in range(3):
+        log_in(client, username=new_name())
+
+    assert log_in(client).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_count_lives_in_the_shared_cache(three_a_minute, settings):
+    # Another worker (or server) counted three attempts from this address.
+    for _attempt in range(3):
+        throttle.count_attempt("192.0.2.1")
+
+    assert (
+        log_in(Client(REMOTE_ADDR="192.0.2.1"), username=new_name()).status_code == 429
+    )
+    caches[settings.SIGN_IN_CACHE].clear()
+    assert (
+        log_in(Client(REMOTE_ADDR="192.0.2.1"), username=new_name()).status_code == 200
+    )
+
+
+COUNT_ATTEMPT = """
+from accounts.throttle import count_attempt
+print(json.dumps(count_attempt("192.0.2.1", now=600.0)))
+"""
+
+
+def test_without_redis_the_workers_count_together(tmp_path):
+    # Two processes, as two gunicorn workers, with the same data folder.
+    in_fresh_process(COUNT_ATTEMPT, tmp_path)
+
+    assert in_fresh_process(COUNT_ATTEMPT, tmp_path) == [2, 61]
+
+
+def test_the_count_starts_again_each_minute():
+    assert throttle.count_attempt("192.0.2.1", now=120.0) == (1, 61)
+    assert throttle.count_attempt("192.0.2.1", now=179.5) == (2, 1)
+    assert throttle.count_attempt("192.0.2.1", now=180.0) == (1, 61)
+
+
+def test_behind_the_proxy_each_visitor_has_a_count_of_their_own(
+    three_a_minute, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    def attempt(visitor):
+        # The same REMOTE_ADDR (the proxy); the address the proxy appended.
+        return Client(
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.1, {visitor}",
+            HTTP_X_FORWARDED_PROTO="https",
+        ).post(reverse("admin:login"), {"username": new_name(), "password": "x"})
+
+    for _attempt in range(3):
+        assert attempt("203.0.113.1").status_code == 200
+    assert attempt("203.0.113.1").status_code == 429
+    assert attempt("203.0.113.2").status_code == 200
+
+
+def test_no_limit_when_set_to_zero(settings):
+    settings.ADMIN_LOGIN_ATTEMPTS_PER_MINUTE = 0
+    client = Client(REMOTE_ADDR="192.0.2.1")
+
+    for _attempt in range(5):
+        assert log_in(client, username=new_name()).status_code == 200
 
 
 # Passwords -----------------------------------------------------------------

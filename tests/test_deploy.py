@@ -39,30 +39,39 @@ def production(**overrides):
     }
 
 
-def test_deploy_checks_pass_with_production_settings(tmp_path):
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        tmp_path=tmp_path,
-        **production(),
+def deploy_check(tmp_path, **environment):
+    """`check --deploy --fail-level WARNING`, as the deploy steps run it."""
+    return manage(
+        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **environment
     )
+
+
+def test_deploy_checks_pass_with_production_settings(tmp_path):
+    result = deploy_check(tmp_path, **production())
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
+def test_deploy_checks_warn_when_two_step_verification_is_optional(tmp_path):
+    result = deploy_check(tmp_path, **production(DJANGO_ADMIN_REQUIRE_2FA="0"))
+
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr
+    assert "DJANGO_ADMIN_REQUIRE_2FA=0" in result.stderr
+
+
+def test_no_such_warning_in_development(tmp_path):
+    result = deploy_check(
+        tmp_path, **production(DJANGO_DEBUG="1", DJANGO_ADMIN_REQUIRE_2FA="0")
+    )
+
+    assert "accounts.W001" not in result.stdout + result.stderr
+
+
 def test_deploy_checks_fail_without_https(tmp_path):
     # The same command really checks: plain-HTTP settings are flagged.
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        tmp_path=tmp_path,
-        **production(DJANGO_HTTPS="0"),
-    )
+    result = deploy_check(tmp_path, **production(DJANGO_HTTPS="0"))
 
     assert result.returncode != 0
     assert "security.W004" in result.stderr  # no HSTS

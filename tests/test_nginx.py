@@ -258,6 +258,23 @@ def test_other_cookies_do_not_bypass_the_cache(front):
     assert front.status("/fr/", headers={"Cookie": "mysessionid=1"}) == "HIT"
 
 
+def test_sign_in_attempts_are_limited_per_address(front):
+    login = "/" + settings.ADMIN_PATH + "login/"
+    # No CSRF token: the application refuses each (403) without checking any
+    # password, so that every 429 comes from nginx itself.
+    statuses = [
+        front.fetch(login, method="POST", body=b"username=x&password=y")[0]
+        for _attempt in range(15)
+    ]
+
+    # 10 a minute after a burst of 10: the 12th within the second is refused.
+    assert statuses[:10] == [403] * 10
+    assert statuses[-1] == 429
+    # Only sign-in attempts: the form itself and other POSTs still pass.
+    assert front.fetch(login)[0] == 200
+    assert front.fetch("/fr/", method="POST", body=b"x=1")[0] == 403
+
+
 def test_the_admin_is_never_cached(front):
     admin = "/" + settings.ADMIN_PATH
     assert front.fetch(admin)[0] == 302  # to the sign-in page

@@ -4,7 +4,7 @@ from django.db import connection
 
 from interpol_drugs import settings as site_settings
 
-from .helpers import settings_value
+from .helpers import in_fresh_process, settings_value
 
 
 def test_secret_key_is_generated_once_into_the_data_folder(monkeypatch, tmp_path):
@@ -100,3 +100,35 @@ def test_postgresql_cancels_a_statement_that_runs_too_long():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("30s",)
+
+
+SQLITE_CONNECTION = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal_mode = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy_timeout = cursor.fetchone()[0]
+print(json.dumps([journal_mode, busy_timeout, connection.transaction_mode]))
+"""
+
+
+def test_sqlite_readers_never_wait_for_a_writer(tmp_path):
+    # Write-ahead log: django-axes' writes on each sign-in attempt never block
+    # a page; a writer waits for another instead of failing at once.
+    journal_mode, busy_timeout, transaction_mode = in_fresh_process(
+        SQLITE_CONNECTION, tmp_path
+    )
+
+    assert journal_mode == "wal"
+    assert busy_timeout == 20_000  # milliseconds
+    assert transaction_mode == "IMMEDIATE"
+
+
+def test_the_sqlite_options_are_for_sqlite_only():
+    options = settings_value(
+        'DATABASES["default"]["OPTIONS"]',
+        DATABASE_URL="postgres://user@127.0.0.1:5432/site",
+    )
+
+    assert "PRAGMA" not in options and "transaction_mode" not in options
