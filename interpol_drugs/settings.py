@@ -183,6 +183,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"
+# "en" is British English here: interpol_drugs/formats/en/ replaces Django's
+# American formats (dates "7 December 2026", 24-hour times). French keeps
+# Django's own, which already read "7 décembre 2026" and "1 200 000".
+FORMAT_MODULE_PATH = ["interpol_drugs.formats"]
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 # A field left empty in one language shows the other language's text; templates
