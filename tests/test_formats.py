@@ -3,10 +3,12 @@ English the site declares for "en" (interpol_drugs/formats/en/)."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import formats, translation
 
+from programmes.content.money import format_money
 from programmes.models import LoadedRecord, Organisation, Programme, Region, Source
 
 from .factories import make_programme
@@ -99,3 +101,36 @@ def test_no_english_page_prints_american_dates_or_times(client, content):
         response = client.get(page)
         assert response.status_code == 200, page
         assert not AMERICAN.findall(response.content.decode()), page
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "english", "french"),
+    [
+        ("1200000", "EUR", "EUR 1.2 million", "1,2 million d’euros"),
+        ("1000000.00", "EUR", "EUR 1 million", "1 million d’euros"),
+        ("2500000", "USD", "USD 2.5 million", "2,5 millions de dollars américains"),
+        ("1250000", "EUR", "EUR 1.25 million", "1,25 million d’euros"),
+        ("20000000", "EUR", "EUR 20 million", "20 millions d’euros"),
+        ("3000000000", "USD", "USD 3 billion", "3 milliards de dollars américains"),
+    ],
+)
+def test_large_round_amounts_in_words(amount, currency, english, french):
+    with translation.override("en"):
+        assert format_money(Decimal(amount), currency) == english
+    with translation.override("fr"):
+        assert format_money(Decimal(amount), currency) == french
+
+
+@pytest.mark.parametrize(
+    ("amount", "english", "french"),
+    [
+        # Words would round it: every digit stays.
+        ("1234567", "EUR 1,234,567", "1\xa0234\xa0567 EUR"),
+        ("950000", "EUR 950,000", "950\xa0000 EUR"),
+    ],
+)
+def test_other_amounts_keep_every_digit(amount, english, french):
+    with translation.override("en"):
+        assert format_money(Decimal(amount), "EUR") == english
+    with translation.override("fr"):
+        assert format_money(Decimal(amount), "EUR") == french

@@ -38,7 +38,7 @@ def test_partners_and_funders_split_the_participations():
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("fr", "1\xa0200\xa0000 EUR"), ("en", "EUR 1,200,000")],
+    [("fr", "1,2 million d’euros"), ("en", "EUR 1.2 million")],
 )
 def test_budget_is_formatted_in_the_active_language(language, expected):
     programme = make_programme(budget_amount=Decimal("1200000"), budget_currency="EUR")

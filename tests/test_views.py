@@ -277,8 +277,8 @@ def test_key_facts_show_budget_and_period_in_the_page_language(client, content):
     english = client.get("/en/programmes/mayag/").content.decode()
 
     assert "<dd>2023–2026</dd>" in french
-    assert "<dd>1\xa0200\xa0000 EUR</dd>" in french
-    assert "<dd>EUR 1,200,000</dd>" in english
+    assert "<dd>1,2 million d’euros</dd>" in french
+    assert "<dd>EUR 1.2 million</dd>" in english
 
 
 def test_organisation_page_lists_each_programme_with_its_role(client, content):

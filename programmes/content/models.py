@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
@@ -25,6 +24,7 @@ from .bases import (
     published_q,
     require_in_one_language,
 )
+from .money import format_money
 
 
 def website_host(url):
@@ -361,13 +361,7 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
     def budget_display(self):
         if self.budget_amount is None:
             return ""
-        amount = formats.number_format(
-            self.budget_amount.normalize(), use_l10n=True, force_grouping=True
-        )
-        return pgettext("amount with currency code", "%(currency)s %(amount)s") % {
-            "currency": self.budget_currency,
-            "amount": amount,
-        }
+        return format_money(self.budget_amount, self.budget_currency)
 
     def period_display(self):
         if self.start_year and self.end_year:
