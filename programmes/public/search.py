@@ -222,9 +222,12 @@ class SiteSearch:
         return [group for group in groups if group.results]
 
     def _programmes(self, benefiting):
-        queryset = Programme.objects.published().annotate(
-            benefits=ExpressionWrapper(benefiting, output_field=BooleanField())
+        benefits = (
+            ExpressionWrapper(benefiting, output_field=BooleanField())
+            if benefiting
+            else Value(False, output_field=BooleanField())
         )
+        queryset = Programme.objects.published().annotate(benefits=benefits)
         return [
             SearchResult(
                 url=programme.get_absolute_url(),
@@ -337,8 +340,8 @@ class SiteSearch:
 
 def benefiting(regions, country_codes):
     """A filter on programmes: those linked to one of the regions or whose
-    beneficiary countries include one of the codes (never true without any)."""
-    condition = Q(pk__in=[])
+    beneficiary countries include one of the codes (an empty Q without any)."""
+    condition = Q()
     if regions:
         links = Programme.beneficiary_regions.through.objects.filter(
             region__in=[region.pk for region in regions]
