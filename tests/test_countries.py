@@ -301,12 +301,29 @@ def test_country_index_counts_the_programmes_of_each_country(client, content):
     assert french["Maroc"] == "1 programme"
 
 
-def test_country_index_is_in_the_footer_not_the_main_menu(client, content):
+def test_country_index_is_in_the_main_menu_and_the_footer(client, content):
     for url, index in (("/fr/", "/fr/pays/"), ("/en/programmes/", "/en/countries/")):
         tree = parse(client.get(url))
 
         assert index in links(tree, ".//footer//a")
-        assert index not in links(tree, ".//nav[@class='site-nav']//a")
+        assert index in links(tree, ".//nav[@class='site-nav']//a")
+
+
+@pytest.mark.parametrize(
+    ("url", "label"), [("/fr/pays/", "Pays"), ("/en/countries/", "Countries")]
+)
+def test_main_menu_marks_the_country_index_as_current(client, content, url, label):
+    menu = parse(client.get(url)).find(".//nav[@class='site-nav']")
+
+    current = menu.findall(".//a[@aria-current='page']")
+    assert [(a.get("href"), a.text) for a in current] == [(url, label)]
+
+
+def test_main_menu_marks_only_the_current_section(client, content):
+    menu = parse(client.get("/en/programmes/")).find(".//nav[@class='site-nav']")
+
+    current = [a.get("href") for a in menu.iterfind(".//a[@aria-current='page']")]
+    assert current == ["/en/programmes/"]
 
 
 def test_country_index_without_content_says_so(client, db):

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from programmes.models import Programme
 from programmes.public.search import (
     MAX_QUERY_LENGTH,
     Matcher,
@@ -94,12 +95,38 @@ def test_search_finds_and_highlights(
     assert marked in marked_words(response)
 
 
-def test_search_looks_at_the_page_language_only(client, content):
-    # "douane" is French: the English pages have no such word.
-    assert all_result_links(search(client, "en", "douane")) == []
-    assert all_result_links(search(client, "fr", "customs")) == []
-    # Country names too: "Équateur" in French, "Ecuador" in English.
-    assert "/en/countries/ec/" not in all_result_links(search(client, "en", "equateur"))
+def test_texts_are_searched_in_the_page_language_only(client, content):
+    # "douane" is French: only the WCO's French name has it, no English text
+    # (the AIRCOP's French description has "douanes", its English one not).
+    assert all_result_links(search(client, "en", "douane")) == [
+        "/en/organisations/wco/"
+    ]
+    assert all_result_links(search(client, "fr", "customs")) == [
+        "/fr/organisations/omd/"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "expected_url", "title"),
+    [
+        # Acronyms in the other language, shown in the page's language.
+        ("fr", "UNODC", "/fr/organisations/onudc/", "ONUDC"),
+        ("en", "ONUDC", "/en/organisations/unodc/", "UNODC"),
+        # Names in the other language.
+        ("en", "Office des Nations unies", "/en/organisations/unodc/", "UNODC"),
+        ("fr", "Caribbean", "/fr/regions/caraibes/", "Caraïbes"),
+        ("en", "equateur", "/en/countries/ec/", "Ecuador"),
+        ("fr", "Morocco", "/fr/pays/ma/", "Maroc"),
+    ],
+)
+def test_names_and_acronyms_match_in_either_language(
+    client, content, language, query, expected_url, title
+):
+    response = search(client, language, query)
+    link = parse(response).find(f".//main//a[@href='{expected_url}']")
+
+    assert link is not None
+    assert title in "".join(link.itertext())
 
 
 def test_every_word_must_match(client, content):
@@ -186,9 +213,58 @@ def test_only_published_programmes_are_found(client, db):
 
 
 def test_a_country_is_found_only_when_a_published_programme_names_it(client, content):
-    assert all_result_links(search(client, "en", "ghana")) == ["/en/countries/gh/"]
+    assert result_links(search(client, "en", "ghana"))["countries"] == [
+        "/en/countries/gh/"
+    ]
     # France is named (INTERPOL is based in Lyon) but no programme benefits it.
     assert "countries" not in result_links(search(client, "en", "france"))
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "country"),
+    [("en", "ghana", "/en/countries/gh/"), ("fr", "Ghana", "/fr/pays/gh/")],
+)
+def test_a_country_query_lists_the_programmes_that_benefit_it(
+    client, content, language, query, country
+):
+    groups = result_links(search(client, language, query))
+
+    with translation.override(language):
+        expected = {
+            programme.get_absolute_url()
+            for programme in Programme.objects.published().for_country("GH")
+        }
+    assert len(expected) == 2
+    assert set(groups["programmes"]) == expected
+    assert groups["countries"] == [country]
+
+
+def test_a_region_query_lists_the_programmes_linked_to_it(client, db):
+    region = make_region(name_en="Zanzibar Coast", slug_en="zanzibar-coast")
+    linked = make_programme(name_en="Harbour watch", slug_en="harbour")
+    linked.beneficiary_regions.add(region)
+    make_programme(name_en="Airport watch", slug_en="airport")
+
+    groups = result_links(search(client, "en", "zanzibar"))
+
+    assert groups == {
+        "programmes": ["/en/programmes/harbour/"],
+        "regions": ["/en/regions/zanzibar-coast/"],
+    }
+
+
+def test_text_matches_come_before_programmes_found_through_a_country(client, db):
+    through_country = make_programme(
+        name_en="Harbour watch", slug_en="harbour", beneficiary_countries=["GH"]
+    )
+    by_text = make_programme(name_en="Ghana airports", slug_en="airports")
+
+    groups = result_links(search(client, "en", "ghana"))
+
+    assert groups["programmes"] == [
+        by_text.get_absolute_url(),
+        through_country.get_absolute_url(),
+    ]
 
 
 def test_country_result_says_how_many_programmes_name_it(client, content):

@@ -1,7 +1,11 @@
 """Site search: programmes, organisations, regions and countries.
 
 A search looks at the text shown in the page's language (with
-modeltranslation's fallbacks), ignoring case and accents. Each word of the
+modeltranslation's fallbacks), ignoring case and accents. Names and acronyms
+match in every language, as visitors type them ("UNODC" on the French site
+finds the ONUDC, "Équateur" on the English site finds Ecuador); results are
+shown in the page's language. A query naming a country or a region also finds
+the programmes that benefit it. Each word of the
 query matches the words that start with it, after a plural "s" is dropped:
 "douane" finds "douanes", "customs" finds "customs" and "custom". Every word of
 the query must match somewhere in a result.
@@ -22,8 +26,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -35,6 +48,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from programmes.content.models import Organisation, Programme, Region
 from programmes.content.rich_text import plain_text
+from programmes.countries import countries_sorted_by_name, naming_country
 from programmes.languages import sort_key
 
 MAX_QUERY_LENGTH = 200
@@ -57,6 +71,9 @@ PROGRAMME_FIELDS = {"name": 3, "acronym": 3, "summary": 2, "description": 1}
 ORGANISATION_FIELDS = {"name": 3, "acronym": 3, "description": 1}
 REGION_FIELDS = {"name": 3}
 POSTGRES_WEIGHTS = {3: "A", 2: "B", 1: "C"}
+# Matched in every language, not only the page's: visitors type the name or
+# acronym they know, whatever the language of the page.
+ANY_LANGUAGE_FIELDS = frozenset({"name", "acronym"})
 
 
 def clean_query(raw):
@@ -191,15 +208,26 @@ class SiteSearch:
         return {"q": self.query} if self.query else {}
 
     def _search(self):
+        regions = self._matching_in_python(Region.objects.published(), REGION_FIELDS)
+        countries = self._matching_countries()
+        programmes = self._programmes(
+            benefiting=benefiting(regions, [country.code for country, _n in countries])
+        )
         groups = [
-            ResultGroup("programmes", _("Programmes"), self._programmes()),
+            ResultGroup("programmes", _("Programmes"), programmes),
             ResultGroup("organisations", _("Organisations"), self._organisations()),
-            ResultGroup("regions", _("Regions"), self._regions()),
-            ResultGroup("countries", _("Countries"), self._countries()),
+            ResultGroup("regions", _("Regions"), self._regions(regions)),
+            ResultGroup("countries", _("Countries"), self._countries(countries)),
         ]
         return [group for group in groups if group.results]
 
-    def _programmes(self):
+    def _programmes(self, benefiting):
+        benefits = (
+            ExpressionWrapper(benefiting, output_field=BooleanField())
+            if benefiting
+            else Value(False, output_field=BooleanField())
+        )
+        queryset = Programme.objects.published().annotate(benefits=benefits)
         return [
             SearchResult(
                 url=programme.get_absolute_url(),
@@ -207,7 +235,7 @@ class SiteSearch:
                 title_language=programme.language_of("name"),
                 **self._excerpt(programme, ("summary", "description")),
             )
-            for programme in self._find(Programme.objects.published(), PROGRAMME_FIELDS)
+            for programme in self._find(queryset, PROGRAMME_FIELDS)
         ]
 
     def _organisations(self):
@@ -231,20 +259,30 @@ class SiteSearch:
             )
         return results
 
-    def _regions(self):
+    def _regions(self, regions):
         return [
             SearchResult(
                 url=region.get_absolute_url(),
                 title=self.matcher.highlight(region.name),
                 title_language=region.language_of("name"),
             )
-            for region in self._matching_in_python(
-                Region.objects.published(), REGION_FIELDS
-            )
+            for region in regions
         ]
 
-    def _countries(self):
-        # Only the countries of published programmes have a page.
+    def _matching_countries(self):
+        """[(country, number of programmes)] whose name, in any language, has
+        every term. Only the countries of published programmes have a page."""
+        wanted = set(self.terms)
+        return [
+            (country, count)
+            for country, count in Programme.objects.published().beneficiary_countries()
+            if set().union(
+                *(self.matcher.terms_in(name) for name in country_names(country.code))
+            )
+            == wanted
+        ]
+
+    def _countries(self, countries):
         return [
             SearchResult(
                 url=reverse(
@@ -257,8 +295,7 @@ class SiteSearch:
                 )
                 % {"counter": count},
             )
-            for country, count in Programme.objects.published().beneficiary_countries()
-            if self.matcher.terms_in(country.name) == set(self.terms)
+            for country, count in countries
         ]
 
     def _excerpt(self, obj, field_names):
@@ -279,20 +316,71 @@ class SiteSearch:
         return self._matching_in_python(queryset, fields)
 
     def _matching_in_python(self, queryset, fields):
-        """The rows whose shown text has every term, best matches first."""
+        """The rows whose text has every term, best matches first.
+
+        Rows annotated `benefits` (programmes of a country or region the query
+        names) are kept too, after the matches, as full_text_search does.
+        """
         wanted = set(self.terms)
         scored = []
         for position, obj in enumerate(queryset):
             found, score = set(), 0
             for name, weight in fields.items():
-                in_field = self.matcher.terms_in(shown_text(obj, name))
+                in_field = set().union(
+                    *(self.matcher.terms_in(text) for text in searched_texts(obj, name))
+                )
                 found |= in_field
                 score += weight * len(in_field)
-            if found == wanted:
+            if found == wanted or getattr(obj, "benefits", False):
                 # The position keeps the model's order among equal scores
                 # (and, being unique, spares comparing the objects).
                 scored.append((-score, position, obj))
         return [obj for _score, _position, obj in sorted(scored)]
+
+
+def benefiting(regions, country_codes):
+    """A filter on programmes: those linked to one of the regions or whose
+    beneficiary countries include one of the codes (an empty Q without any)."""
+    condition = Q()
+    if regions:
+        links = Programme.beneficiary_regions.through.objects.filter(
+            region__in=[region.pk for region in regions]
+        )
+        condition |= Q(pk__in=links.values("programme_id"))
+    for code in country_codes:
+        condition |= naming_country("beneficiary_countries", code)
+    return condition
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def country_names(code):
+    """The country's name in every language of the site."""
+    return [
+        countries_sorted_by_name((code,), language)[0].name
+        for language in language_codes()
+    ]
+
+
+def translated_columns(model, field_name):
+    """The field's column in every language, or [] when it is not translated."""
+    if field_name not in translator.get_options_for_model(model).get_field_names():
+        return []
+    return [build_localized_fieldname(field_name, code) for code in language_codes()]
+
+
+def searched_texts(obj, field_name):
+    """The texts of a field a search looks at: the shown text and, for names
+    and acronyms, the text in every language."""
+    texts = [shown_text(obj, field_name)]
+    if field_name in ANY_LANGUAGE_FIELDS:
+        texts += [
+            getattr(obj, column) or ""
+            for column in translated_columns(type(obj), field_name)
+        ]
+    return texts
 
 
 def shown_text(obj, field_name):
@@ -330,7 +418,10 @@ def full_text_search(queryset, fields, terms, language):
     """PostgreSQL full-text search of `fields` (name: weight), best ranked first.
 
     Each term is a prefix (`douane:*`) and the language's configuration stems
-    both sides, so "douane" finds "douanes". Terms hold only letters and digits
+    both sides, so "douane" finds "douanes". Names and acronyms are searched in
+    every language too (as searched_texts does on other databases), with the
+    page language's configuration. Rows annotated `benefits` are kept, ranked
+    after the matches. Terms hold only letters and digits
     (see WORD), so they cannot break the tsquery syntax. Rich text is searched
     as stored: PostgreSQL's parser reads its tags (with their attributes) and
     entities as tokens of their own, which the french, english and simple
@@ -341,22 +432,30 @@ def full_text_search(queryset, fields, terms, language):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     config = SEARCH_CONFIGURATIONS.get(language, "simple")
+    model = queryset.model
     vector = reduce(
         operator.add,
         [
-            SearchVector(
-                Unaccent(shown_value(queryset.model, name, language)),
-                config=config,
-                weight=POSTGRES_WEIGHTS[weight],
-            )
+            SearchVector(Unaccent(text), config=config, weight=POSTGRES_WEIGHTS[weight])
             for name, weight in fields.items()
+            for text in [
+                shown_value(model, name, language),
+                *(
+                    F(column)
+                    for column in translated_columns(model, name)
+                    if name in ANY_LANGUAGE_FIELDS
+                ),
+            ]
         ],
     )
     query = SearchQuery(
         " & ".join(f"{term}:*" for term in terms), search_type="raw", config=config
     )
+    found = Q(search=query)
+    if "benefits" in queryset.query.annotations:
+        found |= Q(benefits=True)
     return (
         queryset.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
+        .filter(found)
         .order_by("-rank", *queryset.model._meta.ordering)
     )
