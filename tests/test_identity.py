@@ -1,4 +1,4 @@
-"""The site's icons: /favicon.ico at the root, and the icon links of every page."""
+"""The site's identity: its icons, /favicon.ico, and the wordmark in the header."""
 
 from io import BytesIO
 
@@ -12,6 +12,11 @@ from .pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 
+SVG = "{http://www.w3.org/2000/svg}"
+SITE_NAMES = {
+    "fr": "Programmes d’INTERPOL contre le trafic de drogues",
+    "en": "INTERPOL programmes against drug trafficking",
+}
 ICON_LINKS = {
     # (rel, type or None): the image format the linked file must hold.
     ("icon", "image/svg+xml"): "SVG",
@@ -73,3 +78,23 @@ def test_the_apple_touch_icon_is_180_pixels_square():
         assert icon.size == (180, 180)
         # Opaque: iOS fills transparent corners with black.
         assert icon.mode == "RGB"
+
+
+@pytest.mark.parametrize(("name", "path"), PUBLIC_PAGES)
+def test_the_wordmark_is_text_and_a_hidden_mark_linking_home(
+    client, content, name, path
+):
+    language = path.split("/")[1]
+    tree = parse(client.get(path))
+
+    link = tree.find(".//header//a[@class='site-name']")
+    assert link.get("href") == f"/{language}/"
+    # The accessible name is the site's name, as text: no image of text.
+    name_text = " ".join("".join(link.itertext()).split())
+    assert name_text == SITE_NAMES[language]
+    assert link.find(".//img") is None
+    mark = link.find(f"{SVG}svg")
+    assert mark.get("aria-hidden") == "true"
+    assert mark.get("focusable") == "false"
+    assert mark.find(f".//{SVG}text") is None
+    assert mark.find(f".//{SVG}title") is None
