@@ -28,6 +28,9 @@ def test_dark_mode_has_no_wcag_aa_violation(site, page, axe_source, screenshots,
     page.goto(site + path)
 
     assert page.evaluate(BACKGROUND) == DARK_BG
+    if page.locator(".world-map").count():
+        land = page.locator(".world-map__land").first
+        assert land.evaluate("e => getComputedStyle(e).fill") == "rgb(74, 82, 91)"
     name = "dark-" + path.strip("/").replace("/", "-")
     page.screenshot(path=screenshots / f"{name}.png", full_page=True)
     results = run_axe(page, axe_source)
