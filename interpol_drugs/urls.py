@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from programmes.public import views
 from programmes.public.sitemaps import SITEMAPS
 
-from . import health
+from . import health, icons
 from .media import media_urlpatterns
 
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
         ),
         name="robots",
     ),
+    # Browsers and crawlers ask for it at the root, whatever the page links.
+    path("favicon.ico", icons.favicon, name="favicon"),
     # Open data: JSON and CSV with both languages in one response.
     path("api/v1/", include("programmes.api.urls")),
     # Probes: the process is alive; the database and the cache answer.

@@ -350,7 +350,7 @@ def test_every_page_has_sharing_metadata_matching_its_title_and_canonical(
         }[language]
     )
     assert meta_property(tree, "og:site_name") == tree.findtext(
-        ".//a[@class='site-name']"
+        ".//a[@class='site-name']/span[@class='site-name__text']"
     )
     assert tree.find(".//head/meta[@name='twitter:card']").get("content") == "summary"
 
