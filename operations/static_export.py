@@ -103,7 +103,7 @@ EXTENSIONS = {
 }
 # Rendered by the application: everything under a language prefix, the API
 # and these files. Any other address (admin, probes, "/") is not exported.
-RENDERED_FILES = ("/sitemap.xml", "/robots.txt")
+RENDERED_FILES = ("/sitemap.xml", "/robots.txt", "/favicon.ico")
 RENDERED_PREFIXES = ("/api/v1/",)
 # Links in HTML; Django writes every attribute between double quotes.
 HTML_LINK = re.compile(r'(?<=\s)(href|src|srcset|action)="([^"]*)"')
@@ -195,6 +195,11 @@ def check_static_files():
             "The static files are not collected: run `manage.py collectstatic` "
             "first (make export does)."
         )
+
+
+def holds_text(content_type):
+    kind = content_type.split(";")[0].strip().lower()
+    return kind.startswith("text/") or kind.endswith(("xml", "json"))
 
 
 def extension_for(content_type):
@@ -347,7 +352,10 @@ class SiteExporter:
             if response.streaming
             else response.content
         )
-        self.add(Resource(path, page, file, body, content_type, rewrite=True))
+        textual = holds_text(content_type)
+        self.add(Resource(path, page, file, body, content_type, rewrite=textual))
+        if not textual:
+            return []  # an image (the favicon): copied as it is, no links in it
         if content_type.startswith("text/html"):
             links = [
                 link

@@ -244,6 +244,7 @@ def every_public_address(language, programme, organisation, region, archived):
             # Unprefixed: answered in the language Accept-Language asks for.
             "/sitemap.xml": 200,
             "/robots.txt": 200,
+            "/favicon.ico": 200,
             "/api/v1/": 200,
             "/api/v1/openapi.json": 200,
             "/api/v1/programmes/": 200,

@@ -179,7 +179,7 @@ def test_list_pages_link_to_their_downloads(client, content, page, kind):
         ),
         (
             "/en/regions/",
-            'Data as of <time datetime="2030-05-17">May 17, 2030</time>.',
+            'Data as of <time datetime="2030-05-17">17 May 2030</time>.',
             "Licence: not yet specified by the publisher.",
         ),
     ],
