@@ -26,7 +26,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -49,7 +48,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from programmes.content.models import Organisation, Programme, Region
 from programmes.content.rich_text import plain_text
 from programmes.countries import countries_sorted_by_name, naming_country
-from programmes.languages import sort_key
+from programmes.languages import language_codes, sort_key
 
 MAX_QUERY_LENGTH = 200
 # Bounds the work per search, whatever is typed.
@@ -350,10 +349,6 @@ def benefiting(regions, country_codes):
     for code in country_codes:
         condition |= naming_country("beneficiary_countries", code)
     return condition
-
-
-def language_codes():
-    return [code for code, _name in settings.LANGUAGES]
 
 
 def country_names(code):
