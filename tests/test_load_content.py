@@ -7,7 +7,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from programmes.content.loading import DEFAULT_CONTENT_FILE
-from programmes.translating.status import all_statuses
 from programmes.models import (
     HomePage,
     LoadedRecord,
@@ -17,6 +16,7 @@ from programmes.models import (
     Region,
     Source,
 )
+from programmes.translating.status import all_statuses
 
 pytestmark = pytest.mark.django_db
 
