@@ -175,7 +175,7 @@ def test_list_pages_link_to_their_downloads(client, content, page, kind):
         (
             "/fr/programmes/",
             'Données à jour au <time datetime="2030-05-17">17 mai 2030</time>.',
-            "Licence\u00a0: pas encore précisée par l’éditeur.",
+            "Licence\u202f: pas encore précisée par l’éditeur.",
         ),
         (
             "/en/regions/",

@@ -16,6 +16,7 @@ from programmes.models import (
     Region,
     Source,
 )
+from programmes.translating.status import all_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +178,31 @@ def test_a_changed_file_updates_records_nobody_edited(tmp_path):
     assert "region:worldwide: updated" in output
     # The editor's summary survives although the file changed MAYAG too.
     assert Programme.objects.get(acronym="MAYAG").summary_en == "Edited by an editor."
+
+
+def test_a_wording_changed_in_one_language_leaves_the_other_up_to_date(tmp_path):
+    # The file holds both languages of a field as one text: an English edit
+    # (the house style's) does not send translators to the seed's French.
+    load()
+    changed = DEFAULT_CONTENT_FILE.read_text().replace(
+        "Project MAYAG targets", "MAYAG targets"
+    )
+
+    output = load("--file", write_content(tmp_path, changed))
+
+    assert "programme:mayag: updated" in output
+    mayag = Programme.objects.get(acronym="MAYAG")
+    assert mayag.summary_en.startswith("MAYAG targets")
+    assert {
+        (status.field, status.language): status.status
+        for status in all_statuses(objects=[mayag])
+        if status.field in ("summary", "description")
+    } == {
+        ("summary", "fr"): "up_to_date",
+        ("summary", "en"): "up_to_date",
+        ("description", "fr"): "up_to_date",
+        ("description", "en"): "up_to_date",
+    }
 
 
 def test_text_is_loaded_as_the_admin_stores_it(tmp_path):

@@ -291,7 +291,7 @@ def test_organisations_and_regions_are_all_public(client, db):
 @pytest.mark.parametrize(
     ("language", "query", "title"),
     [
-        ("fr", "douane", "Recherche\xa0: «\xa0douane\xa0» · "),
+        ("fr", "douane", "Recherche\u202f: «\u202fdouane\u202f» · "),
         ("en", "customs", "Search: “customs” · "),
     ],
 )
@@ -539,3 +539,12 @@ def test_excerpt_shows_the_text_around_the_first_match():
     assert excerpt.startswith("… ") and excerpt.endswith(" …")
     assert "<mark>cocaïne</mark>" in excerpt
     assert len(excerpt) < 100
+
+
+def test_excerpt_keeps_french_no_break_spaces():
+    matcher = Matcher(search_terms("douane"))
+    text = "Les douanes\u202f; la page «\u202fProjets\u202f».\n\nDeux  espaces."
+
+    assert matcher.excerpt(text) == (
+        "Les <mark>douanes</mark>\u202f; la page «\u202fProjets\u202f». Deux espaces."
+    )

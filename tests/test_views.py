@@ -291,7 +291,7 @@ def test_organisation_page_lists_each_programme_with_its_role(client, content):
 
     assert len(items) == 2
     assert "Project CRIMJUST" in items[0] and "funder" in items[0]
-    assert "Airport Communication Project" in items[1] and "main donor" in items[1]
+    assert "Airport Communication Project" in items[1] and "the main one" in items[1]
 
 
 def test_one_organisation_partner_in_one_programme_funder_in_none(client, content):

@@ -351,6 +351,9 @@ class ContentLoader:
         except ValidationError as error:
             raise ContentError(f"{record.key}: {describe(error)}") from None
         instance._change_reason = LOADED_REASON
+        # The file's languages are one text: the translation status takes them
+        # as written together (programmes/translating/status.py).
+        instance._loaded_columns = frozenset(record.values)
         instance.save()
         with one_revision(instance):
             for name, keys in record.many_to_many.items():

@@ -81,9 +81,9 @@ class Region(Publishable, Timestamped, TranslatableModel):
 
 class OrganisationKind(models.TextChoices):
     INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental organisation")
-    REGIONAL_ORGANISATION = "regional", _("regional organisation")
+    REGIONAL_ORGANISATION = "regional", _("regional integration organisation")
     POLICE_COOPERATION = "police", _("regional police cooperation body")
-    GOVERNMENT = "government", _("government")
+    GOVERNMENT = "government", _("State")
     NGO = "ngo", _("non-governmental organisation")
 
 

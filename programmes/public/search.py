@@ -88,6 +88,9 @@ def clean_query(raw):
     return text[:MAX_QUERY_LENGTH].rstrip(), len(text) > MAX_QUERY_LENGTH
 
 
+BREAKING_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def fold(text):
     """Lower case without accents: "Cocaïne" and "COCAINE" both give "cocaine"."""
     for ligature, letters in (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE")):
@@ -150,7 +153,9 @@ class Matcher:
 
     def excerpt(self, text, length=EXCERPT_LENGTH):
         """About `length` characters of `text` around its first match, highlighted."""
-        text = " ".join(unicodedata.normalize("NFC", text).split())
+        # Runs of spaces become one, but a no-break space stays: French puts
+        # one before "?" or ";" so that a line never starts with them.
+        text = BREAKING_SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
         if len(text) <= length:
             return self.highlight(text)
         first = next(

@@ -294,6 +294,16 @@ def record_translation_states(sender, instance, raw=False, **kwargs):
         changed = {code for code in codes if now[code] != then[code]}
         if not changed:
             continue
+        # load_content writes the content file's languages of a field as one
+        # text, like a save of every language: none becomes outdated by the
+        # others, although only one changed (an English wording edited).
+        changed |= {
+            code
+            for code in codes
+            if now[code]
+            and build_localized_fieldname(name, code)
+            in getattr(instance, "_loaded_columns", ())
+        }
         behind = {
             code: is_behind(code, then, states.get((name, code))) for code in codes
         }
