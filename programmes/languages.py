@@ -1,26 +1,61 @@
-"""The site's languages, as settings.LANGUAGES configures them."""
+"""The site's languages, as settings.LANGUAGES configures them.
+
+No other code lists languages: adding one is settings, a migration and a
+catalogue (README.md, "Adding a language").
+"""
 
 import unicodedata
 
 from django.conf import settings
-from django.utils.translation import get_language_info, pgettext_lazy
+from django.utils.translation import get_language, get_language_info
+
+# Open Graph locales need a territory. English is British English here;
+# Facebook names Arabic's locale ar_AR. A language missing here gets its own
+# code twice (de_DE), right for most.
+OPEN_GRAPH_LOCALES = {
+    "fr": "fr_FR",
+    "en": "en_GB",
+    "es": "es_ES",
+    "ar": "ar_AR",
+    "zh-hans": "zh_CN",
+    "ru": "ru_RU",
+    "pt": "pt_PT",
+}
+
+# Languages that write language names with a capital inside a sentence ("in
+# English"); the others ("en anglais", "en español") write them lower case,
+# and Django's translated names are capitalised ("Anglais"). Arabic has no case.
+NAMES_CAPITALISED_IN = {"en", "de"}
 
 
 def language_codes():
     return [code for code, _name in settings.LANGUAGES]
 
 
-# Language names as they read inside a sentence ("in English", "en anglais"):
-# Django's translated names are capitalised ("Anglais").
-LANGUAGE_NAMES_IN_SENTENCES = {
-    "fr": pgettext_lazy("language name inside a sentence", "French"),
-    "en": pgettext_lazy("language name inside a sentence", "English"),
-}
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
+def required_languages():
+    """The languages publishing needs (settings.REQUIRED_LANGUAGES); the others
+    are optional, their empty fields showing the default language's text."""
+    return [code for code in language_codes() if code in settings.REQUIRED_LANGUAGES]
+
+
+def text_direction(code):
+    return "rtl" if get_language_info(code)["bidi"] else "ltr"
+
+
+def open_graph_locale(code):
+    return OPEN_GRAPH_LOCALES.get(code) or f"{code}_{code.upper()}"
 
 
 def language_in_sentence(code):
-    name = LANGUAGE_NAMES_IN_SENTENCES.get(code)
-    return str(name) if name else get_language_info(code)["name_translated"]
+    """The language's name as it reads inside a sentence of the active language."""
+    name = str(get_language_info(code)["name_translated"])
+    if (get_language() or default_language()) not in NAMES_CAPITALISED_IN:
+        name = name[:1].lower() + name[1:]
+    return name
 
 
 def sort_key(text):
