@@ -64,3 +64,9 @@ def sort_key(text):
     return "".join(
         char for char in decomposed if not unicodedata.combining(char)
     ).casefold()
+
+
+def catalogue_languages():
+    """The languages with an interface catalogue (locale/<code>/): every
+    configured language but English, the language the code is written in."""
+    return [code for code in language_codes() if not code.startswith("en")]

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import pgettext
+
+from programmes.languages import language_codes, text_direction
 
 register = template.Library()
 
@@ -73,26 +76,51 @@ def other_languages():
     current = translation.get_language()
     return [
         (code, translation.get_language_info(code)["name_local"])
-        for code, _name in settings.LANGUAGES
+        for code in language_codes()
         if code != current
     ]
 
 
+def other_language_attributes(code):
+    """` lang="xx"`, and ` dir="…"` when `code` is written the other way than
+    the active language: French text inside an Arabic page keeps its full
+    stops at the end of its lines."""
+    attributes = format_html(' lang="{}"', code)
+    if text_direction(code) != text_direction(translation.get_language()):
+        attributes += format_html(' dir="{}"', text_direction(code))
+    return attributes
+
+
 @register.filter
 def lang_attr(obj, field_name):
-    """` lang="xx"` when the shown value of `field_name` is another language's.
+    """` lang="xx"` (and its dir) when the shown value of `field_name` is
+    another language's.
 
     Usage: <p{{ programme|lang_attr:"summary" }}>{{ programme.summary }}</p>
     """
     code = obj.language_of(field_name)
     if code == translation.get_language():
         return ""
-    return format_html(' lang="{}"', code)
+    return other_language_attributes(code)
 
 
 @register.filter
 def lang_if_other(code):
-    """` lang="xx"` when `code` differs from the active language."""
+    """` lang="xx"` (and its dir) when `code` differs from the active language."""
     if not code or code == translation.get_language():
         return ""
-    return format_html(' lang="{}"', code)
+    return other_language_attributes(code)
+
+
+@register.simple_tag
+def list_separator():
+    """The comma between a list's items, as the active language writes it
+    (Arabic: "، ")."""
+    return pgettext("list separator", ", ")
+
+
+@register.simple_tag
+def site_languages():
+    """Every configured language, the default first: [{code, dir}]. Reads no
+    database (the 500 and 503 pages use it)."""
+    return [{"code": code, "dir": text_direction(code)} for code in language_codes()]
