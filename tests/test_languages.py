@@ -32,7 +32,7 @@ from programmes.languages import (
 )
 from programmes.models import Organisation, Programme, Region
 
-from .helpers import BASE_DIR, parse, staff_member
+from .helpers import BASE_DIR, parse, settings_value, staff_member
 from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,33 @@ def internal_links(response, language):
         if path.startswith((f"/{language}/", "/api/")):
             found.add(path.split("#")[0])
     return found
+
+
+# --- Settings -------------------------------------------------------------------------
+
+
+def test_the_languages_and_those_publishing_needs_are_settings():
+    # Fallbacks list the configured languages, the default first.
+    codes = "MODELTRANSLATION_FALLBACK_LANGUAGES['default']"
+    assert settings_value(codes) == "('fr', 'en')"
+    assert settings_value(codes, DJANGO_LANGUAGES="fr,en,es,ar") == (
+        "('fr', 'en', 'es', 'ar')"
+    )
+    assert settings_value("REQUIRED_LANGUAGES") == "['fr', 'en']"
+
+
+@pytest.mark.parametrize(
+    "environment, message",
+    [
+        ({"DJANGO_LANGUAGES": "en,fr"}, "must start with fr"),
+        ({"DJANGO_LANGUAGES": "fr,en,xx"}, "knows no language 'xx'"),
+        ({"DJANGO_REQUIRED_LANGUAGES": "fr,es"}, "configured languages only"),
+    ],
+)
+def test_a_wrong_language_setting_stops_the_site_with_a_message(environment, message):
+    with pytest.raises(subprocess.CalledProcessError) as error:
+        settings_value("LANGUAGES", **environment)
+    assert message in error.value.stderr
 
 
 # --- Public pages -------------------------------------------------------------------
