@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from django.template import loader
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
+from django.template import loader
 from django.test import Client
 
 from programmes.content import version as content_version
