@@ -94,7 +94,7 @@ test-fast: $(VENV)/.installed-dev compilemessages ## Every test but the slow one
 
 test-languages: $(VENV)/.installed-dev compilemessages ## tests/test_languages.py with Spanish and Arabic configured too, untranslated (CI runs it)
 	@echo "==> Running tests/test_languages.py with French, English, Spanish and Arabic"
-	DJANGO_LANGUAGES=fr,en,es,ar $(PYTEST) --no-migrations tests/test_languages.py
+	DJANGO_LANGUAGES=fr,en,es,ar $(PYTEST) --no-migrations tests/test_languages.py tests/browser/test_right_to_left.py
 
 $(VENV)/.installed-postgres: $(VENV)/.installed-dev pyproject.toml
 	@echo "==> Installing the PostgreSQL driver"

@@ -7,7 +7,8 @@ catalogue (README.md, "Adding a language").
 import unicodedata
 
 from django.conf import settings
-from django.utils.translation import get_language, get_language_info
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, pgettext
 
 # Open Graph locales need a territory. English is British English here;
 # Facebook names Arabic's locale ar_AR. A language missing here gets its own
@@ -44,6 +45,22 @@ def required_languages():
 
 def text_direction(code):
     return "rtl" if get_language_info(code)["bidi"] else "ltr"
+
+
+def other_language_attributes(code):
+    """` lang="xx"`, and ` dir="…"` when `code` is written the other way than
+    the active language: French text inside an Arabic page keeps its full
+    stops at the end of its lines."""
+    attributes = format_html(' lang="{}"', code)
+    if text_direction(code) != text_direction(get_language() or default_language()):
+        attributes += format_html(' dir="{}"', text_direction(code))
+    return attributes
+
+
+def list_separator():
+    """The comma between a list's items, as the active language writes it
+    (Arabic: "، "), from the catalogue."""
+    return pgettext("list separator", ", ")
 
 
 def open_graph_locale(code):

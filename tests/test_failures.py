@@ -50,7 +50,8 @@ def test_public_pages_answer_503_while_the_database_is_down(
     assert response["Content-Type"] == "text/html; charset=utf-8"
     page = response.content.decode()
     assert "Service momentanément indisponible" in page
-    assert '<div lang="en">' in page and "Service temporarily unavailable" in page
+    assert '<div lang="en" dir="ltr">' in page
+    assert "Service temporarily unavailable" in page
     assert "Traceback" not in page and "connection refused" not in page
     assert not response.cookies
 

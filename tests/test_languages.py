@@ -8,6 +8,7 @@ language skip when none is configured.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from programmes.languages import (
 )
 from programmes.models import Organisation, Programme, Region
 
+from .factories import add_participation, make_organisation, make_programme
 from .helpers import BASE_DIR, parse, settings_value, staff_member
 from .hostile import form_data
 
@@ -186,6 +188,17 @@ def test_every_api_html_url_resolves_and_csv_has_every_language(client, content)
     csv_header = client.get("/api/v1/programmes.csv").content.decode().splitlines()[0]
     for code in LANGUAGES:
         assert f"name_{code}" in csv_header
+
+
+def test_a_note_in_another_language_leaves_the_comma_to_the_page(client, db):
+    programme = make_programme()
+    add_participation(programme, make_organisation(), note_en="through a fund")
+    with translation.override("fr"):
+        page = client.get(programme.get_absolute_url()).content.decode()
+
+    # The separator is the page's (the catalogue's "list separator"), outside
+    # the English note, so that it is not laid out with the English text.
+    assert re.search(r', <span class="role-note" lang="en">through a fund</span>', page)
 
 
 # --- A language added, not yet translated --------------------------------------------

@@ -6,10 +6,13 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
-from django.utils.html import format_html
-from django.utils.translation import pgettext
 
-from programmes.languages import language_codes, text_direction
+from programmes.languages import (
+    language_codes,
+    list_separator,
+    other_language_attributes,
+    text_direction,
+)
 
 register = template.Library()
 
@@ -81,16 +84,6 @@ def other_languages():
     ]
 
 
-def other_language_attributes(code):
-    """` lang="xx"`, and ` dir="…"` when `code` is written the other way than
-    the active language: French text inside an Arabic page keeps its full
-    stops at the end of its lines."""
-    attributes = format_html(' lang="{}"', code)
-    if text_direction(code) != text_direction(translation.get_language()):
-        attributes += format_html(' dir="{}"', text_direction(code))
-    return attributes
-
-
 @register.filter
 def lang_attr(obj, field_name):
     """` lang="xx"` (and its dir) when the shown value of `field_name` is
@@ -112,11 +105,7 @@ def lang_if_other(code):
     return other_language_attributes(code)
 
 
-@register.simple_tag
-def list_separator():
-    """The comma between a list's items, as the active language writes it
-    (Arabic: "، ")."""
-    return pgettext("list separator", ", ")
+register.simple_tag(list_separator)
 
 
 @register.simple_tag
