@@ -4,11 +4,18 @@ No other code lists languages: adding one is settings, a migration and a
 catalogue (README.md, "Adding a language").
 """
 
+import functools
+import html
 import unicodedata
 
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info, pgettext
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    pgettext,
+    trans_real,
+)
 
 # Open Graph locales need a territory. English is British English here;
 # Facebook names Arabic's locale ar_AR. A language missing here gets its own
@@ -55,6 +62,30 @@ def other_language_attributes(code):
     if text_direction(code) != text_direction(get_language() or default_language()):
         attributes += format_html(' dir="{}"', text_direction(code))
     return attributes
+
+
+@functools.cache
+def catalogue_texts(code):
+    """Every translation `code`'s own catalogues hold (the project's and
+    Django's), without the fallback Django adds to the default language's."""
+    # DjangoTranslation keeps its own catalogue apart from its fallback.
+    catalogue = trans_real.translation(code)._catalog
+    return frozenset(value for _key, value in catalogue.items())
+
+
+def interface_language(text):
+    """The language a translated interface text is really in.
+
+    A language's catalogue may lack a string (a language added, not yet
+    translated): Django then shows the default language's translation, or the
+    English of the code. Such text is marked with its lang and dir.
+    """
+    text = html.unescape(str(text))
+    active = get_language() or default_language()
+    for code in (active, default_language()):
+        if code.startswith("en") or text in catalogue_texts(code):
+            return code
+    return "en"
 
 
 def list_separator():

@@ -26,7 +26,9 @@ from lxml import etree
 from programmes.editing.roles import EDITORS, TRANSLATORS
 from programmes.languages import (
     default_language,
+    interface_language,
     language_codes,
+    language_in_sentence,
     open_graph_locale,
     required_languages,
     text_direction,
@@ -216,7 +218,13 @@ def test_text_not_yet_translated_is_marked_with_its_language_and_direction(
     assert summary is not None
     if text_direction(OPTIONAL_LANGUAGE) != text_direction(default_language()):
         assert summary.get("dir") == text_direction(default_language())
-    assert 'class="fallback-notice"' in page.content.decode()
+    notice = parse(page).find(".//p[@class='fallback-notice']")
+    assert notice is not None
+    if has_no_catalogue(OPTIONAL_LANGUAGE):
+        # The notice in French, marked, naming the language in French.
+        assert notice.get("lang") == default_language()
+        with translation.override(default_language()):
+            assert language_in_sentence(OPTIONAL_LANGUAGE) in notice.text
 
 
 @needs_an_optional_language
@@ -362,6 +370,30 @@ def test_error_pages_speak_every_language(template):
         f"/{code}/" for code in LANGUAGES
     ]
     assert len(tree.findall(".//h1")) == 1
+    for div in sections:
+        code = div.get("lang")
+        marked = div.findall(".//p/span[@lang]")
+        if has_no_catalogue(code):
+            # Shown in the default language's words, and marked so.
+            assert {span.get("lang") for span in marked} == {default_language()}
+        else:
+            assert marked == []
+
+
+def has_no_catalogue(code):
+    return (
+        code != default_language()
+        and not code.startswith("en")
+        and not (BASE_DIR / "locale" / code).exists()
+    )
+
+
+def test_interface_text_knows_its_language():
+    with translation.override("fr"):
+        assert interface_language(translation.gettext("Skip to main content")) == "fr"
+        assert interface_language("Not a message of any catalogue") == "en"
+    with translation.override("en"):
+        assert interface_language("Skip to main content") == "en"
 
 
 # --- The README's recipe, on a fresh database ----------------------------------------

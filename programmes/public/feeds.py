@@ -9,7 +9,11 @@ from django.utils.translation import gettext
 from programmes.content.models import Programme
 from programmes.languages import other_language_attributes
 
-from .fallbacks import fallback_fields, fallback_notice_text
+from .fallbacks import (
+    fallback_fields,
+    fallback_notice_attributes,
+    fallback_notice_text,
+)
 from .metadata import SITE_NAME
 
 
@@ -48,7 +52,8 @@ class LatestProgrammesFeed(Feed):
             return summary
         # Another language's text, as on the pages: marked, and said so.
         return format_html(
-            "<p>{}</p><p{}>{}</p>",
+            "<p{}>{}</p><p{}>{}</p>",
+            fallback_notice_attributes(),
             fallback_notice_text(),
             other_language_attributes(programme.language_of("summary")),
             summary,

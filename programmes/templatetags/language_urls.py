@@ -6,8 +6,10 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
+from django.utils.html import format_html
 
 from programmes.languages import (
+    interface_language,
     language_codes,
     list_separator,
     other_language_attributes,
@@ -106,6 +108,19 @@ def lang_if_other(code):
 
 
 register.simple_tag(list_separator)
+
+
+@register.filter(is_safe=True)
+def interface_text(text):
+    """Interface text, marked with its lang (and dir) when the page language's
+    catalogue lacks it and Django showed another language's.
+
+    Usage: {% filter interface_text %}{% translate "…" %}{% endfilter %}
+    """
+    code = interface_language(text)
+    if code == translation.get_language():
+        return text
+    return format_html("<span{}>{}</span>", other_language_attributes(code), text)
 
 
 @register.simple_tag
