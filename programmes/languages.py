@@ -9,6 +9,8 @@ import html
 import unicodedata
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.html import format_html
 from django.utils.translation import (
     get_language,
@@ -71,6 +73,13 @@ def catalogue_texts(code):
     # DjangoTranslation keeps its own catalogue apart from its fallback.
     catalogue = trans_real.translation(code)._catalog
     return frozenset(value for _key, value in catalogue.items())
+
+
+@receiver(setting_changed)
+def forget_catalogue_texts(setting, **kwargs):
+    # As Django forgets its loaded catalogues (tests that change settings).
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        catalogue_texts.cache_clear()
 
 
 def interface_language(text):
