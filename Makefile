@@ -10,7 +10,7 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev backup restore test test-fast test-postgres check lint format messages compilemessages setup install install-dev clean export bench bench-render
+.PHONY: help run dev backup restore test test-fast test-languages test-postgres check lint format messages compilemessages setup install install-dev clean export bench bench-render
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -92,6 +92,10 @@ test-fast: $(VENV)/.installed-dev compilemessages ## Every test but the slow one
 	@echo "==> Running the tests not marked slow"
 	$(PYTEST) -m "not slow"
 
+test-languages: $(VENV)/.installed-dev compilemessages ## tests/test_languages.py with Spanish and Arabic configured too, untranslated (CI runs it)
+	@echo "==> Running tests/test_languages.py with French, English, Spanish and Arabic"
+	DJANGO_LANGUAGES=fr,en,es,ar $(PYTEST) --no-migrations tests/test_languages.py tests/browser/test_right_to_left.py
+
 $(VENV)/.installed-postgres: $(VENV)/.installed-dev pyproject.toml
 	@echo "==> Installing the PostgreSQL driver"
 	$(BIN)/pip install --quiet --disable-pip-version-check ".[dev,postgres]"
@@ -113,8 +117,8 @@ format: $(VENV)/.installed-dev ## Format the Python code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-messages: $(VENV)/.installed ## Update locale/fr/LC_MESSAGES/django.po from the code
-	$(MANAGE) makemessages -l fr --no-location --ignore=.venv --ignore=var --ignore=node_modules
+messages: $(VENV)/.installed ## Update every configured language's catalogue (locale/<code>/LC_MESSAGES/django.po) from the code
+	$(MANAGE) update_catalogues
 
 clean: ## Remove the virtual environment and the local data (database, uploads)
 	rm -rf $(VENV) var

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,10 @@ def env_list(name, default=""):
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
+
+
+def language_unknown(code):
+    raise ImproperlyConfigured(f"DJANGO_LANGUAGES: Django knows no language {code!r}.")
 
 
 def load_or_create_secret_key():
@@ -172,13 +177,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 # ---------------------------------------------------------------------------
-# 3. Languages: French is the default; both are prefixed in URLs (/fr/, /en/)
+# 3. Languages: French is the default; each is prefixed in URLs (/fr/, /en/)
 # ---------------------------------------------------------------------------
+# Adding a language: README.md, "Adding a language". DJANGO_LANGUAGES replaces
+# the list for one run (CI runs tests with fr,en,es,ar); a language needs its
+# database columns (a migration) before the site can use it.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [
-    ("fr", _("French")),
-    ("en", _("English")),
+    (code, _(LANG_INFO[code]["name"]))
+    for code in env_list("DJANGO_LANGUAGES", "fr,en")
+    if code in LANG_INFO or language_unknown(code)
 ]
+if not LANGUAGES or LANGUAGES[0][0] != LANGUAGE_CODE:
+    raise ImproperlyConfigured(f"DJANGO_LANGUAGES must start with {LANGUAGE_CODE}.")
+# Publishing needs the text in these languages; any other configured language
+# is optional, its empty fields showing the default language's text, marked.
+REQUIRED_LANGUAGES = env_list("DJANGO_REQUIRED_LANGUAGES", "fr,en")
+if not {LANGUAGE_CODE} <= set(REQUIRED_LANGUAGES) <= {c for c, _n in LANGUAGES}:
+    raise ImproperlyConfigured(
+        "DJANGO_REQUIRED_LANGUAGES must hold the default language and "
+        "configured languages only."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -87,6 +87,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from programmes.languages import text_direction
 from programmes.models import SlugRedirect
 
 MANIFEST = ".export-manifest.json"
@@ -484,6 +485,7 @@ class SiteExporter:
                     {
                         "code": code,
                         "name": translation.get_language_info(code)["name_local"],
+                        "dir": text_direction(code),
                         "path": reverse("home"),
                     }
                 )

@@ -16,6 +16,7 @@ from programmes.content.models import (
 )
 from programmes.editing.admin import (
     URL_FIELDS_ASSUME_HTTPS,
+    LanguageInputsMixin,
     NulSafeLookupsMixin,
     ParticipationInline,
     SourceInline,
@@ -43,6 +44,7 @@ class PublicPageAdmin(
     NulSafeLookupsMixin,
     TranslationStatusMixin,
     ExportForTranslationAdminMixin,
+    LanguageInputsMixin,
     TabbedTranslationAdmin,
 ):
     """The admin of a kind of public page (programmes, organisations, regions).
@@ -187,6 +189,7 @@ class HomePageAdmin(
     TextOnlyUnlessPublisherMixin,
     NulSafeLookupsMixin,
     TranslationStatusMixin,
+    LanguageInputsMixin,
     TabbedTranslationAdmin,
 ):
     list_display = ["title", "translation_status"]

@@ -2,6 +2,7 @@ import simple_history
 from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
 
+from .languages import required_languages
 from .models import (
     GlossaryTerm,
     HomePage,
@@ -13,8 +14,14 @@ from .models import (
 )
 
 # A draft needs a name and an address in the default language; publishing
-# needs the rest in every language (Publishable.check_publishable).
+# needs the rest in every required language (Publishable.check_publishable).
 DRAFT_REQUIRED = {settings.MODELTRANSLATION_DEFAULT_LANGUAGE: ("name", "slug")}
+
+
+def in_required_languages(*fields):
+    """Required in settings.REQUIRED_LANGUAGES; optional in a language added
+    since, whose empty fields show the default language's text."""
+    return dict.fromkeys(required_languages(), fields)
 
 
 @register(Region)
@@ -57,7 +64,9 @@ class ParticipationTranslationOptions(TranslationOptions):
 @register(HomePage)
 class HomePageTranslationOptions(TranslationOptions):
     fields = ("title", "heading", "introduction", "summary")
-    required_languages = {"default": ("title", "heading", "introduction", "summary")}
+    required_languages = in_required_languages(
+        "title", "heading", "introduction", "summary"
+    )
 
 
 @register(Source)
@@ -84,4 +93,4 @@ simple_history.register(HomePage, excluded_fields=["version"])
 @register(GlossaryTerm)
 class GlossaryTermTranslationOptions(TranslationOptions):
     fields = ("term", "expansion")
-    required_languages = {"default": ("term",)}
+    required_languages = in_required_languages("term")

@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from programmes.languages import language_codes, language_in_sentence
+from programmes.languages import (
+    default_language,
+    language_codes,
+    language_in_sentence,
+    required_languages,
+)
 
 from .rich_text import clean_for_storage
 from .text import normalise_text
@@ -31,6 +36,21 @@ def per_language_unique(field_name, model_name):
         )
         for code in language_codes()
     ]
+
+
+def with_slug(queryset, slug, language):
+    """The records whose address in `language` ends with `slug`, best first.
+
+    A record without a slug in `language` (a language added since, not yet
+    translated) has the default language's there: links are built from it
+    (modeltranslation's fallback), so addresses resolve the same way. A record
+    whose own slug matches comes before one matching by fallback.
+    """
+    own = build_localized_fieldname("slug", language)
+    default = build_localized_fieldname("slug", default_language())
+    return queryset.filter(
+        Q(**{own: slug}) | Q(**{f"{own}__isnull": True, default: slug})
+    ).order_by(models.F(own).asc(nulls_last=True))
 
 
 def require_in_one_language(instance, field_name, message):
@@ -205,7 +225,8 @@ class Publishable(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
-    # Translated fields that need text in every language before publishing.
+    # Translated fields that need text in every required language
+    # (settings.REQUIRED_LANGUAGES) before publishing.
     publication_required_fields = ()
 
     class Meta:
@@ -225,10 +246,12 @@ class Publishable(models.Model):
             self.check_publishable()
 
     def check_publishable(self):
-        """Refuse publication while a required field is empty in some language."""
+        """Refuse publication while a required field is empty in a required
+        language. Other languages are optional: the page shows the default
+        language's text there, marked with its lang and dir."""
         errors = {}
         for name in self.publication_required_fields:
-            for code in language_codes():
+            for code in required_languages():
                 field_name = build_localized_fieldname(name, code)
                 if not getattr(self, field_name):
                     label = self._meta.get_field(name).verbose_name
@@ -266,11 +289,11 @@ def upload_path(instance, filename):
 
 
 def check_alternative_text(instance):
-    """{field: message} for each language lacking a text alternative."""
+    """{field: message} for each required language lacking a text alternative."""
     if not instance.image or instance.image_is_decorative:
         return {}
     errors = {}
-    for code in language_codes():
+    for code in required_languages():
         field_name = build_localized_fieldname("image_alt", code)
         if not (getattr(instance, field_name, "") or "").strip():
             errors[field_name] = gettext(

@@ -6,11 +6,13 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.fields import TranslationField
 
 from programmes.content.models import (
     Participation,
     Source,
 )
+from programmes.languages import text_direction
 
 from .roles_admin import (
     TextOnlyUnlessPublisherInlineMixin,
@@ -18,6 +20,19 @@ from .roles_admin import (
 
 # Editors type "www.unodc.org": assume HTTPS, as Django 6 will.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LanguageInputsMixin:
+    """Each language's input says its language and direction: Arabic is
+    typed right to left, and spell checkers pick the right dictionary."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, TranslationField) and formfield is not None:
+            formfield.widget.attrs.update(
+                lang=db_field.language, dir=text_direction(db_field.language)
+            )
+        return formfield
 
 
 class NulSafeLookupsMixin:
@@ -92,6 +107,7 @@ class LabelledControlsInlineMixin:
 
 
 class ParticipationInline(
+    LanguageInputsMixin,
     TextOnlyUnlessPublisherInlineMixin,
     IdAutocompleteMixin,
     LabelledControlsInlineMixin,
@@ -104,6 +120,7 @@ class ParticipationInline(
 
 
 class SourceInline(
+    LanguageInputsMixin,
     TextOnlyUnlessPublisherInlineMixin,
     LabelledControlsInlineMixin,
     TranslationTabularInline,

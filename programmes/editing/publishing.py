@@ -21,11 +21,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.content.bases import PublicationStatus
-from programmes.languages import language_codes
+from programmes.languages import language_codes, language_in_sentence
 
 
 class EditLockForm(forms.ModelForm):
@@ -135,14 +135,14 @@ class PublishingAdminMixin:
             return gettext("Save a draft first, then preview it here.")
         return format_html_join(
             " · ",
-            '<a href="{}" hreflang="{}" lang="{}">{}</a>',
+            # The link's text is in the admin's language, not the preview's.
+            '<a href="{}" hreflang="{}">{}</a>',
             (
                 (
                     self.preview_url(obj, code),
                     code,
-                    code,
                     gettext("Preview in %(language)s")
-                    % {"language": get_language_info(code)["name_translated"]},
+                    % {"language": language_in_sentence(code)},
                 )
                 for code in language_codes()
             ),

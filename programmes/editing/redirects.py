@@ -26,7 +26,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from programmes.languages import language_codes
+from programmes.content.bases import with_slug
+from programmes.languages import default_language, language_codes
 
 from .models import SlugRedirect
 
@@ -67,9 +68,14 @@ def record_slug_changes(sender, instance, **kwargs):
     if stored is None:
         return
     content_type = ContentType.objects.get_for_model(sender)
-    for code, field_name in slug_fields().items():
-        old = stored.get(code) or ""
-        new = getattr(instance, field_name) or ""
+    fields = slug_fields()
+    default = default_language()
+    for code, field_name in fields.items():
+        # A language without its own slug uses the default language's
+        # (content.bases.with_slug): its address changes when that one does,
+        # and when it gets a slug of its own.
+        old = stored.get(code) or stored.get(default) or ""
+        new = getattr(instance, field_name) or getattr(instance, fields[default]) or ""
         if old == new:
             continue
         if old:
@@ -133,10 +139,9 @@ class RedirectFormerSlugMixin:
             return None
         model = self.all_objects().model
         language = translation.get_language()
-        slug_field = build_localized_fieldname("slug", language)
         # The slug is an unpublished object's current one: an archived page is
         # gone, a draft or scheduled page does not exist yet.
-        current = model._default_manager.filter(**{slug_field: slug}).first()
+        current = with_slug(model._default_manager.all(), slug, language).first()
         if current is not None:
             return gone(self.request) if current.is_archived else None
         former = (
@@ -155,7 +160,7 @@ class RedirectFormerSlugMixin:
             return None
         if target.is_archived:
             return gone(self.request)
-        if not target.is_public or not getattr(target, slug_field):
+        if not target.is_public:
             return None
         location = target.get_absolute_url()
         query = self.request.META.get("QUERY_STRING", "")

@@ -4,8 +4,11 @@ Without this baseline, a later change of the French text would leave the
 English unmarked, since nothing recorded what the English was written from.
 """
 
-from django.conf import settings
 from django.db import migrations
+
+# The site's languages when this migration was written: never today's
+# settings.LANGUAGES, whose later languages have no column at this point.
+LANGUAGES = ["fr", "en"]
 
 # The translated text fields when this migration was written
 # (programmes/translation_status.py works them out from the registrations).
@@ -21,7 +24,7 @@ TRACKED_FIELDS = {
 def record_baseline(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     TranslationState = apps.get_model("programmes", "TranslationState")
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = LANGUAGES
     states = []
     for model_name, fields in TRACKED_FIELDS.items():
         model = apps.get_model("programmes", model_name)

@@ -13,8 +13,11 @@ Written with queryset.update(): no revision, no translation state, no
 
 import unicodedata
 
-from django.conf import settings
 from django.db import migrations
+
+# The site's languages when this migration was written: never today's
+# settings.LANGUAGES (a later language's columns come with a later migration).
+LANGUAGES = ["fr", "en"]
 
 # The translated fields when this migration was written (programmes/translation.py).
 TRANSLATED_FIELDS = {
@@ -45,10 +48,9 @@ def text_columns(model, fields):
     """The base column and a column per language, of those `model` has.
 
     Historical models are not patched by modeltranslation: the language columns
-    are named here, from the languages configured now, and a language added
-    after this migration (no column yet) is left out.
+    are named here, from the languages of this migration's time.
     """
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = LANGUAGES
     existing = {field.name for field in model._meta.concrete_fields}
     wanted = [
         column

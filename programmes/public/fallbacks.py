@@ -7,10 +7,15 @@ only told about the languages a page is complete in (hreflang), in the page's
 <head> and in the sitemap alike.
 """
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from programmes.languages import language_codes, language_in_sentence
+from programmes.languages import (
+    interface_language,
+    language_codes,
+    language_in_sentence,
+    other_language_attributes,
+)
 
 
 def fallback_fields(obj, field_names):
@@ -23,11 +28,28 @@ def fallback_fields(obj, field_names):
     ]
 
 
+def fallback_notice():
+    """(text, language) of the notice naming the page's language.
+
+    In the page's language; in the language Django falls back to while the
+    page language's catalogue lacks it, the language's name included.
+    """
+    page_language = get_language()
+    message = _("This text is not yet available in %(language)s.")
+    notice_language = interface_language(message)
+    with override(notice_language):
+        name = language_in_sentence(page_language)
+    return message % {"language": name}, notice_language
+
+
 def fallback_notice_text():
-    """The notice, in the page's language, naming the page's language."""
-    return _("This text is not yet available in %(language)s.") % {
-        "language": language_in_sentence(get_language())
-    }
+    return fallback_notice()[0]
+
+
+def fallback_notice_attributes():
+    """` lang` and ` dir` of the notice, when not the page's language."""
+    code = fallback_notice()[1]
+    return "" if code == get_language() else other_language_attributes(code)
 
 
 def hreflang_languages(obj=None):

@@ -7,8 +7,13 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from programmes.content.models import Programme
+from programmes.languages import other_language_attributes
 
-from .fallbacks import fallback_fields, fallback_notice_text
+from .fallbacks import (
+    fallback_fields,
+    fallback_notice_attributes,
+    fallback_notice_text,
+)
 from .metadata import SITE_NAME
 
 
@@ -47,9 +52,10 @@ class LatestProgrammesFeed(Feed):
             return summary
         # Another language's text, as on the pages: marked, and said so.
         return format_html(
-            '<p>{}</p><p lang="{}">{}</p>',
+            "<p{}>{}</p><p{}>{}</p>",
+            fallback_notice_attributes(),
             fallback_notice_text(),
-            programme.language_of("summary"),
+            other_language_attributes(programme.language_of("summary")),
             summary,
         )
 

@@ -19,7 +19,7 @@ from django_countries.fields import Country
 
 from programmes.content.bases import published_q
 from programmes.content.models import Organisation, Participation, Programme, Region
-from programmes.languages import sort_key
+from programmes.languages import list_separator, other_language_attributes, sort_key
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
 # Longer values name nothing; shown back on the page, they stay short.
@@ -166,7 +166,7 @@ class ProgrammeFilters:
 
     def description(self):
         """The known filters as text for the page title: "Caraïbes, Ghana"."""
-        return ", ".join(
+        return list_separator().join(
             str(PART_LABELS[name]) % {"name": shown}
             for name, shown, _lang in self.parts()
         )
@@ -177,10 +177,12 @@ class ProgrammeFilters:
         parts = []
         for name, shown, language in self.parts():
             if language != current:
-                shown = format_html('<span lang="{}">{}</span>', language, shown)
+                shown = format_html(
+                    "<span{}>{}</span>", other_language_attributes(language), shown
+                )
             # Both the translated label and the name are escaped.
             parts.append(
                 conditional_escape(str(PART_LABELS[name]))
                 % {"name": conditional_escape(shown)}
             )
-        return mark_safe(", ".join(parts))
+        return mark_safe(conditional_escape(list_separator()).join(parts))

@@ -10,7 +10,6 @@ states its own language, so a sentence in the page's language replaces it.
 import json
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,13 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.content.models import Organisation, Programme, Region
 from programmes.content.rich_text import plain_text
+from programmes.languages import language_codes, open_graph_locale
 
 from .fallbacks import fallback_fields
 
 SITE_NAME = _("INTERPOL programmes against drug trafficking")
-
-# Open Graph locales need a territory; the English text is British English.
-OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 # Index pages: URL name -> (title, description).
 LIST_PAGES = {
@@ -101,13 +98,13 @@ class PageMetadata:
 
     @property
     def locale(self):
-        return OPEN_GRAPH_LOCALES.get(get_language(), get_language())
+        return open_graph_locale(get_language())
 
     @property
     def alternate_locales(self):
         return [
-            OPEN_GRAPH_LOCALES.get(code, code)
-            for code, _name in settings.LANGUAGES
+            open_graph_locale(code)
+            for code in language_codes()
             if code != get_language()
         ]
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Value
 from django.urls import reverse
-from modeltranslation.utils import build_localized_fieldname
 
 from programmes.content.models import HomePage, Organisation, Programme, Region
 
@@ -65,14 +64,9 @@ class I18nSitemap(Sitemap):
 
 
 class TranslatedSlugSitemap(I18nSitemap):
-    """Objects with a per-language slug exist in the languages that have one."""
-
-    def get_languages_for_item(self, item):
-        return [
-            code
-            for code, _name in settings.LANGUAGES
-            if getattr(item, build_localized_fieldname("slug", code))
-        ]
+    """Objects' pages: one per language, at the language's slug or, in a
+    language without one, at the default language's (content.bases.with_slug).
+    """
 
     def lastmod(self, item):
         return item.updated_at

@@ -1,12 +1,13 @@
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 from django_countries.fields import Country
 
-from programmes.content.bases import published_q
+from programmes.content.bases import published_q, with_slug
 from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
 
@@ -67,7 +68,14 @@ class PublicDetailView(DetailView):
     def get_object(self, queryset=None):
         if self.preview_pk is not None:
             return get_object_or_404(self.get_queryset())
-        return super().get_object(queryset)
+        found = with_slug(
+            self.get_queryset() if queryset is None else queryset,
+            self.kwargs[self.slug_url_kwarg],
+            get_language(),
+        ).first()
+        if found is None:
+            raise Http404
+        return found
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from programmes.public.fallbacks import (
     fallback_fields,
+    fallback_notice_attributes,
     fallback_notice_text,
     hreflang_languages,
 )
@@ -25,7 +26,11 @@ register = template.Library()
 def fallback_notice(obj, *field_names):
     if obj is None or not fallback_fields(obj, field_names):
         return ""
-    return format_html('<p class="fallback-notice">{}</p>', fallback_notice_text())
+    return format_html(
+        '<p class="fallback-notice"{}>{}</p>',
+        fallback_notice_attributes(),
+        fallback_notice_text(),
+    )
 
 
 @register.simple_tag(takes_context=True)

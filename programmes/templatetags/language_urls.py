@@ -8,6 +8,14 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.html import format_html
 
+from programmes.languages import (
+    interface_language,
+    language_codes,
+    list_separator,
+    other_language_attributes,
+    text_direction,
+)
+
 register = template.Library()
 
 
@@ -73,26 +81,50 @@ def other_languages():
     current = translation.get_language()
     return [
         (code, translation.get_language_info(code)["name_local"])
-        for code, _name in settings.LANGUAGES
+        for code in language_codes()
         if code != current
     ]
 
 
 @register.filter
 def lang_attr(obj, field_name):
-    """` lang="xx"` when the shown value of `field_name` is another language's.
+    """` lang="xx"` (and its dir) when the shown value of `field_name` is
+    another language's.
 
     Usage: <p{{ programme|lang_attr:"summary" }}>{{ programme.summary }}</p>
     """
     code = obj.language_of(field_name)
     if code == translation.get_language():
         return ""
-    return format_html(' lang="{}"', code)
+    return other_language_attributes(code)
 
 
 @register.filter
 def lang_if_other(code):
-    """` lang="xx"` when `code` differs from the active language."""
+    """` lang="xx"` (and its dir) when `code` differs from the active language."""
     if not code or code == translation.get_language():
         return ""
-    return format_html(' lang="{}"', code)
+    return other_language_attributes(code)
+
+
+register.simple_tag(list_separator)
+
+
+@register.filter(is_safe=True)
+def interface_text(text):
+    """Interface text, marked with its lang (and dir) when the page language's
+    catalogue lacks it and Django showed another language's.
+
+    Usage: {% filter interface_text %}{% translate "…" %}{% endfilter %}
+    """
+    code = interface_language(text)
+    if code == translation.get_language():
+        return text
+    return format_html("<span{}>{}</span>", other_language_attributes(code), text)
+
+
+@register.simple_tag
+def site_languages():
+    """Every configured language, the default first: [{code, dir}]. Reads no
+    database (the 500 and 503 pages use it)."""
+    return [{"code": code, "dir": text_direction(code)} for code in language_codes()]

@@ -3,18 +3,18 @@ language's term (programmes/translating/glossary.py)."""
 
 from django.contrib import admin, messages
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from programmes.languages import language_codes
+from programmes.editing.admin import LanguageInputsMixin
+from programmes.languages import language_codes, language_in_sentence
 
 from .glossary import warnings_for
 from .models import GlossaryTerm
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(TabbedTranslationAdmin):
+class GlossaryTermAdmin(LanguageInputsMixin, TabbedTranslationAdmin):
     list_display = [
         *(f"term_{code}" for code in language_codes()),
         *(f"expansion_{code}" for code in language_codes()),
@@ -43,7 +43,7 @@ class GlossaryWarningsAdminMixin:
                     "field": capfirst(
                         form.instance._meta.get_field(field_name).verbose_name
                     ),
-                    "language": get_language_info(code)["name_translated"],
+                    "language": language_in_sentence(code),
                     "found": found,
                     "expected": expected,
                 },
