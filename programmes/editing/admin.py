@@ -1,5 +1,6 @@
 """The editors' admin: the widgets, mixins and inlines the model admins share."""
 
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,7 @@ from programmes.content.models import (
     Source,
 )
 
+from .change_form import ChangeFormInlineMixin
 from .roles_admin import (
     TextOnlyUnlessPublisherInlineMixin,
 )
@@ -34,6 +36,22 @@ class NulSafeLookupsMixin:
         return "\x00" not in str(value) and super().lookup_allowed(
             lookup, value, request
         )
+
+
+class PublicationStatusFilter(admin.ChoicesFieldListFilter):
+    """ "By publication status": a programme's own "status" is its stage."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("publication status")
+
+
+class NoRegionFilter(admin.RelatedFieldListFilter):
+    """The regions filter, whose last choice says "no region", not a bare "-"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = _("no region")
 
 
 class IdAutocompleteSelect(AutocompleteSelect):
@@ -92,6 +110,7 @@ class LabelledControlsInlineMixin:
 
 
 class ParticipationInline(
+    ChangeFormInlineMixin,
     TextOnlyUnlessPublisherInlineMixin,
     IdAutocompleteMixin,
     LabelledControlsInlineMixin,
@@ -104,6 +123,7 @@ class ParticipationInline(
 
 
 class SourceInline(
+    ChangeFormInlineMixin,
     TextOnlyUnlessPublisherInlineMixin,
     LabelledControlsInlineMixin,
     TranslationTabularInline,

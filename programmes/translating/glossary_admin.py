@@ -7,6 +7,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from programmes.editing.change_form import ChangeFormAdminMixin
 from programmes.languages import language_codes
 
 from .glossary import warnings_for
@@ -14,7 +15,7 @@ from .models import GlossaryTerm
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(TabbedTranslationAdmin):
+class GlossaryTermAdmin(ChangeFormAdminMixin, TabbedTranslationAdmin):
     list_display = [
         *(f"term_{code}" for code in language_codes()),
         *(f"expansion_{code}" for code in language_codes()),
