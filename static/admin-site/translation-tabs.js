@@ -7,7 +7,8 @@
 // the server names in #form-language (programmes/editing/change_form.py): the
 // first with an error, else the editor's interface language; the switch beside
 // the title then says the same. Without JavaScript there are no tabs: every
-// language is shown and each error names its language.
+// language is shown and each error names its language. Table headers of
+// inlines without rows name their language.
 "use strict";
 {
     function showLanguage(index) {
@@ -55,8 +56,35 @@
         showLanguage(languageIndex(JSON.parse(named.textContent)));
     }
 
+    // A tabular inline's headers read "Note [fr]", "Note [en]"; modeltranslation
+    // strips the language (its tabs, in each row, show it). A table without
+    // rows gets no tabs: its headers read "Note", "Note". They are kept here,
+    // before modeltranslation runs (on DOM ready, after this deferred script),
+    // and given back with the language's name to a table that got no tabs.
+    const headers = Array.from(
+        document.querySelectorAll(".inline-group .tabular thead th")
+    ).map((th) => [th, th.textContent.trim()]);
+
+    function languageName(code) {
+        try {
+            return new Intl.DisplayNames([document.documentElement.lang], {type: "language"}).of(code);
+        } catch (error) {
+            return code;
+        }
+    }
+
+    function nameHeaderLanguages() {
+        for (const [th, label] of headers) {
+            const match = label.match(/^(.*) \[([\w-]+)\]$/);
+            if (match && !th.closest("table").querySelector(".ui-tabs")) {
+                th.textContent = `${match[1]} (${languageName(match[2])})`;
+            }
+        }
+    }
+
     // After modeltranslation has built its tabs (on DOM ready).
     window.addEventListener("load", () => setTimeout(() => {
+        nameHeaderLanguages();
         if (!openFieldTab()) {
             openFormLanguage();
         }
