@@ -11,6 +11,7 @@ from accounts.forms import AdminLoginForm
 from accounts.throttle import refuse_if_flooding
 from accounts.two_factor import must_enrol
 from programmes.translating import dashboard as translation_dashboard
+from programmes.translating import side_by_side
 from programmes.translating.exchange import admin as exchange_admin
 
 
@@ -46,6 +47,7 @@ class StaffAdminSite(admin.AdminSite):
                 name="two_factor",
             ),
             *translation_dashboard.admin_urls(self),
+            *side_by_side.admin_urls(self),
             *exchange_admin.admin_urls(self),
             *super().get_urls(),
         ]

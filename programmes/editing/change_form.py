@@ -69,6 +69,9 @@ def languages_named_form(form_class):
             return super().clean()
 
     LanguagesNamedForm.__name__ = form_class.__name__
+    # The fields as `form_class` has them: a ModelForm subclass would build
+    # them anew from the model, losing what admins set on them (aria-label).
+    LanguagesNamedForm.base_fields = form_class.base_fields
     return LanguagesNamedForm
 
 
