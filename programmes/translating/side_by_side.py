@@ -172,7 +172,7 @@ def translate_view(request, admin_site, model_name, object_id, language):
         "pairs": [(pair, next_to_do[pair.anchor]) for pair in pairs],
         "first_to_do": to_do[0] if to_do else None,
         "other_languages": [
-            (code, language_name(code), translate_url(obj, code))
+            (code, language_in_sentence(code), translate_url(obj, code))
             for code in language_codes()
             # The default language is the source, not a target.
             if code not in (language, settings.LANGUAGE_CODE)
