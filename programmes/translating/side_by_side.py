@@ -31,6 +31,7 @@ from programmes.languages import language_codes, language_in_sentence
 
 from . import glossary
 from .dashboard import STATUS_SYMBOLS, check_permission, language_name
+from .exchange.writing import record_name
 from .status import (
     TO_DO,
     TRACKED_MODELS,
@@ -133,7 +134,10 @@ def translate_view(request, admin_site, model_name, object_id, language):
             messages.success(
                 request,
                 gettext("“%(record)s” saved in %(language)s.")
-                % {"record": obj, "language": language_in_sentence(language)},
+                % {
+                    "record": record_name(obj),
+                    "language": language_in_sentence(language),
+                },
             )
             if "_next_record" in request.POST:
                 return HttpResponseRedirect(next_record_url(obj, language))
@@ -163,9 +167,10 @@ def translate_view(request, admin_site, model_name, object_id, language):
     context = {
         **admin_site.each_context(request),
         "title": gettext("Translate “%(record)s” into %(language)s")
-        % {"record": obj, "language": language_in_sentence(language)},
+        % {"record": record_name(obj), "language": language_in_sentence(language)},
         "subtitle": None,
         "obj": obj,
+        "record": record_name(obj),
         "form": form,
         "language": language,
         "language_name": language_name(language),
