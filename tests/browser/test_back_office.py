@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from programmes.models import Programme
 from programmes.translating.status import Status, all_statuses
 
-from .helpers import describe, log_in, run_axe
+from .helpers import describe, log_in, run_axe, show_language_tabs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -85,6 +85,29 @@ def test_an_editor_creates_a_programme_starting_in_english(
         page.get_by_role("heading", name="Test programme in English")
     ).to_be_visible()
     step("preview-in-english")
+
+    # Publishing needs the texts in every language: the errors say which.
+    page.goto(f"{site}/admin/programmes/programme/{programme.pk}/change/")
+    page.select_option("#id_status", "published")
+    page.click("input[name=_continue]")
+    expect(
+        page.get_by_text("Publishing needs the summary in French.", exact=False)
+    ).to_be_visible()
+    assert layout(page)["language"] == "fr"
+    step("publishing-needs-french")
+    for code, summary, description in [
+        ("fr", "Un résumé.", "Une description."),
+        ("en", "A summary.", "A description."),
+    ]:
+        show_language_tabs(page, code)
+        page.fill(f"#id_summary_{code}", summary)
+        page.fill(f"#id_description_{code}", description)
+    page.select_option("#id_status", "published")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    programme.refresh_from_db()
+    assert programme.is_public
+    step("published")
 
     # A programme with participations and sources fits, at 1280 and 768 px.
     aircop = Programme.objects.get(acronym="AIRCOP")
