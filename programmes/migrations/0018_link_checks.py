@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0016_glossary_terms_plural'),
+        ('programmes', '0017_glossary_terms_plural'),
     ]
 
     operations = [

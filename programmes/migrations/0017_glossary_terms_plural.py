@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0015_normalise_stored_text'),
+        ('programmes', '0016_organisation_kind_labels'),
     ]
 
     operations = [
