@@ -1,3 +1,5 @@
+import axes.apps
+import django_otp.plugins.otp_totp.apps as otp_totp
 from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
@@ -13,3 +15,13 @@ class AccountsConfig(AppConfig):
         checks.register(
             two_step_verification_required, checks.Tags.security, deploy=True
         )
+
+
+# The staff-account apps of other projects, named in the admin's language:
+# Django shows their bare labels ("AXES", "OTP_TOTP") otherwise.
+class SignInLockoutsConfig(axes.apps.AppConfig):
+    verbose_name = _("Sign-in attempts and lockouts")
+
+
+class AuthenticatorDevicesConfig(otp_totp.DefaultConfig):
+    verbose_name = _("Two-step verification devices")

@@ -10,7 +10,9 @@ from accounts import views
 from accounts.forms import AdminLoginForm
 from accounts.throttle import refuse_if_flooding
 from accounts.two_factor import must_enrol
+from programmes.editing.home import editors_home
 from programmes.translating import dashboard as translation_dashboard
+from programmes.translating import side_by_side
 from programmes.translating.exchange import admin as exchange_admin
 
 
@@ -46,6 +48,7 @@ class StaffAdminSite(admin.AdminSite):
                 name="two_factor",
             ),
             *translation_dashboard.admin_urls(self),
+            *side_by_side.admin_urls(self),
             *exchange_admin.admin_urls(self),
             *super().get_urls(),
         ]
@@ -63,6 +66,9 @@ class StaffAdminSite(admin.AdminSite):
         home = translation_dashboard.translators_home(request)
         if home:
             return redirect(home)
+        # The editors' home: their drafts, schedule, recent changes, stale
+        # figures and broken links, above the list of content.
+        extra_context = {**editors_home(request), **(extra_context or {})}
         return super().index(request, extra_context)
 
     def autocomplete_view(self, request):

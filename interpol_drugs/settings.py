@@ -79,9 +79,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     # Staff accounts: login lockout (axes), two-step verification (django-otp).
-    "axes",
+    # Their admin names come from accounts/apps.py.
+    "accounts.apps.SignInLockoutsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "accounts.apps.AuthenticatorDevicesConfig",
     # Editorial history: a revision per save, compared and restored in the admin.
     "simple_history",
     "accounts",

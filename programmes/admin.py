@@ -17,10 +17,13 @@ from programmes.content.models import (
 from programmes.editing.admin import (
     URL_FIELDS_ASSUME_HTTPS,
     LanguageInputsMixin,
+    NoRegionFilter,
     NulSafeLookupsMixin,
     ParticipationInline,
+    PublicationStatusFilter,
     SourceInline,
 )
+from programmes.editing.change_form import ChangeFormAdminMixin
 from programmes.editing.history.admin import HistoryAdminMixin
 from programmes.editing.images.admin import ImageAdminMixin
 from programmes.editing.publishing import EditLockForm, PublishingAdminMixin
@@ -36,6 +39,7 @@ from programmes.translating.status_admin import TranslationStatusMixin
 
 
 class PublicPageAdmin(
+    ChangeFormAdminMixin,
     HistoryAdminMixin,
     GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,
@@ -49,7 +53,8 @@ class PublicPageAdmin(
 ):
     """The admin of a kind of public page (programmes, organisations, regions).
 
-    Revisions and restore, glossary warnings, translators' text-only forms,
+    Errors naming their language and new records placed last, revisions and
+    restore, glossary warnings, translators' text-only forms,
     former addresses, publishing and previews (subclasses name their
     `preview_view`), translation status chips and files, language tabs.
     """
@@ -69,7 +74,11 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
         "translation_status",
         "display_order",
     ]
-    list_filter = ["status", "stage", "beneficiary_regions"]
+    list_filter = [
+        ("status", PublicationStatusFilter),
+        "stage",
+        ("beneficiary_regions", NoRegionFilter),
+    ]
     search_fields = [
         "acronym",
         *(f"name_{code}" for code, _name in settings.LANGUAGES),
@@ -116,7 +125,7 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
         ImageAdminMixin.image_fieldset,
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "preview_links", "display_order"]},
+            {"fields": ["status", "published_at", "display_order"]},
         ),
     ]
 
@@ -131,7 +140,7 @@ class OrganisationAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
         "publication_status",
         "translation_status",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = [("status", PublicationStatusFilter), "kind"]
     search_fields = [
         *(f"name_{code}" for code, _name in settings.LANGUAGES),
         *(f"acronym_{code}" for code, _name in settings.LANGUAGES),
@@ -152,7 +161,7 @@ class OrganisationAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
             },
         ),
         ImageAdminMixin.image_fieldset,
-        (_("Publication"), {"fields": ["status", "published_at", "preview_links"]}),
+        (_("Publication"), {"fields": ["status", "published_at"]}),
     ]
 
 
@@ -165,13 +174,13 @@ class RegionAdmin(PublicPageAdmin):
         "translation_status",
         "display_order",
     ]
-    list_filter = ["status"]
+    list_filter = [("status", PublicationStatusFilter)]
     search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
     fieldsets = [
         (None, {"fields": ["name", "slug", "former_addresses", "countries"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "preview_links", "display_order"]},
+            {"fields": ["status", "published_at", "display_order"]},
         ),
     ]
 
@@ -184,6 +193,7 @@ class RegionAdmin(PublicPageAdmin):
 
 @admin.register(HomePage)
 class HomePageAdmin(
+    ChangeFormAdminMixin,
     HistoryAdminMixin,
     GlossaryWarningsAdminMixin,
     TextOnlyUnlessPublisherMixin,

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
-    verbose_name = _("Programmes")
+    # Not "Programmes": the breadcrumb would read "Programmes › Programmes".
+    verbose_name = _("Site content")
 
     def ready(self):
         from .content import version

@@ -13,5 +13,5 @@ from .content.models import (  # noqa: F401
     Region,
     Source,
 )
-from .editing.models import SlugRedirect  # noqa: F401
+from .editing.models import LinkCheck, SlugRedirect  # noqa: F401
 from .translating.models import GlossaryTerm, TranslationState  # noqa: F401

@@ -200,7 +200,7 @@ def test_warnings_for_a_record_name_field_and_language():
 
 
 @pytest.mark.parametrize("group", [EDITORS, TRANSLATORS])
-def test_editors_and_translators_keep_the_glossary(client, group):
+def test_editors_add_to_the_glossary_translators_do_not(client, group):
     client.force_login(staff_member(group, "someone"))
 
     response = client.post(
@@ -213,8 +213,10 @@ def test_editors_and_translators_keep_the_glossary(client, group):
         },
     )
 
-    assert response.status_code == 302
-    assert GlossaryTerm.objects.filter(term_en="FATF", term_fr="GAFI").exists()
+    added = GlossaryTerm.objects.filter(term_en="FATF", term_fr="GAFI").exists()
+    assert (response.status_code, added) == (
+        (302, True) if group == EDITORS else (403, False)
+    )
 
 
 def test_saving_a_record_warns_about_the_other_languages_term(admin_client):
@@ -391,8 +393,10 @@ def test_abbreviating_again_costs_no_query(django_assert_num_queries):
 # --- Admin ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("group", [EDITORS, TRANSLATORS])
-def test_editors_and_translators_list_search_change_and_delete(client, group):
+@pytest.mark.parametrize(("group", "deletes"), [(EDITORS, 302), (TRANSLATORS, 403)])
+def test_editors_and_translators_list_search_and_change_editors_delete(
+    client, group, deletes
+):
     client.force_login(staff_member(group, "someone"))
     term = GlossaryTerm.objects.get(term_en="WCO")
     changelist = reverse("admin:programmes_glossaryterm_changelist")
@@ -422,5 +426,8 @@ def test_editors_and_translators_list_search_change_and_delete(client, group):
     assert list(found_en.context["cl"].result_list) == [term]
     assert changed.status_code == 302
     assert term.expansion_fr == "Organisation mondiale des douanes (OMD)"
-    assert deleted.status_code == 302
-    assert not GlossaryTerm.objects.filter(pk=term.pk).exists()
+    # Translators add and delete nothing (README, Roles): no button, no action.
+    assert deleted.status_code == deletes
+    assert ("Supprimer" in listed or "Delete" in listed) == (deletes == 302)
+    assert (reverse("admin:programmes_glossaryterm_add") in listed) == (deletes == 302)
+    assert GlossaryTerm.objects.filter(pk=term.pk).exists() == (deletes == 403)

@@ -1636,14 +1636,18 @@ def test_the_list_action_exports_the_selected_records(client, model):
 
     assert response.status_code == 302
     assert response["Location"] == (
-        f"{reverse(EXPORT_URL)}?model={model}&ids={chosen.pk}%2C{also_chosen.pk}"
+        f"{reverse(EXPORT_URL)}?model={model}"
+        f"&records={model}.{chosen.pk}&records={model}.{also_chosen.pk}"
     )
     page = parse(client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en"))
-    assert page.find(".//input[@name='ids']").get("value") == (
-        f"{chosen.pk},{also_chosen.pk}"
+    # Chosen by name: a translator never sees a database id.
+    selected = page.findall(".//select[@name='records']//option[@selected]")
+    with translation.override("en"):
+        names = [str(chosen), str(also_chosen)]
+    assert [option.text for option in selected] == names
+    assert page.find(".//select[@name='model']/option[@selected]").get("value") == (
+        model
     )
-    selected = page.find(".//select[@name='model']/option[@selected]")
-    assert selected.get("value") == model
     # The page's form, sent as it stands with a language: those records only.
     exported = client.get(
         reverse(EXPORT_URL),
@@ -1651,7 +1655,7 @@ def test_the_list_action_exports_the_selected_records(client, model):
             "target": "en",
             "file_format": "xliff",
             "model": model,
-            "ids": f"{chosen.pk},{also_chosen.pk}",
+            "records": [f"{model}.{chosen.pk}", f"{model}.{also_chosen.pk}"],
         },
     )
     assert exported.status_code == 200
@@ -1674,36 +1678,18 @@ def test_the_list_action_is_offered_with_the_permission_only(client):
 
 
 @pytest.mark.parametrize(
-    ("query", "field", "message"),
+    ("query", "message"),
     [
         (
-            {"model": "programme", "ids": "999999"},
-            "ids",
-            "No programme to translate has the id 999999.",
+            {"records": "programme.999999"},
+            "Select a valid choice. programme.999999 is not one of the available"
+            " choices.",
         ),
-        (
-            {"model": "region", "ids": "999998, 999999"},
-            "ids",
-            "No region to translate has the ids 999998, 999999.",
-        ),
-        (
-            {"model": "programme", "ids": "3;7"},
-            "ids",
-            "Give record ids separated by commas, such as 3,7,12.",
-        ),
-        (
-            {"model": "programme", "ids": "99999999999999999999999"},
-            "ids",
-            "Give record ids separated by commas, such as 3,7,12.",
-        ),
-        (
-            {"model": "", "ids": "1"},
-            "model",
-            "Choose the kind of record these ids belong to.",
-        ),
+        ({"records": "programme.3;7"}, None),
+        ({"records": "<script>"}, None),
     ],
 )
-def test_the_export_refuses_ids_it_cannot_export(client, query, field, message):
+def test_the_export_refuses_records_it_cannot_export(client, query, message):
     exchanger(client)
 
     with nothing_changes():
@@ -1715,10 +1701,32 @@ def test_the_export_refuses_ids_it_cannot_export(client, query, field, message):
 
     assert response.status_code == 200
     assert "Content-Disposition" not in response
-    assert response.context["form"].errors[field] == [message]
+    errors = response.context["form"].errors["records"]
+    assert len(errors) == 1
+    assert message is None or errors == [message]
 
 
-def test_an_archived_record_is_not_exported_by_id(client):
+def test_the_export_takes_records_of_one_kind_at_a_time(client):
+    exchanger(client)
+    programme, region = make_programme(), make_region()
+
+    response = client.get(
+        reverse(EXPORT_URL),
+        {
+            "target": "en",
+            "file_format": "xliff",
+            "records": [f"programme.{programme.pk}", f"region.{region.pk}"],
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.context["form"].errors["records"] == [
+        "Choose records of one kind at a time (programmes, or organisations…),"
+        " or none for all."
+    ]
+
+
+def test_an_archived_record_is_not_offered(client):
     exchanger(client)
     archived = make_programme(status="archived")
 
@@ -1727,15 +1735,22 @@ def test_an_archived_record_is_not_exported_by_id(client):
         {
             "target": "en",
             "file_format": "xliff",
-            "model": "programme",
-            "ids": archived.pk,
+            "records": f"programme.{archived.pk}",
         },
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.context["form"].errors["ids"] == [
-        f"No programme to translate has the id {archived.pk}."
-    ]
+    assert "records" in response.context["form"].errors
+
+
+def test_the_export_form_defaults_to_the_language_that_needs_work(client):
+    exchanger(client)
+    make_programme(summary_en="")
+
+    page = parse(client.get(reverse(EXPORT_URL), HTTP_ACCEPT_LANGUAGE="en"))
+
+    selected = page.find(".//select[@name='target']/option[@selected]")
+    assert selected.get("value") == "en"
 
 
 def upload(client, data, name="translated.xlf", language="en"):

@@ -101,15 +101,30 @@ def test_translating_the_outdated_field_makes_both_languages_up_to_date():
     assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
 
 
-def test_an_english_edit_of_an_up_to_date_field_makes_the_french_outdated():
+def test_an_english_edit_never_makes_the_french_source_outdated():
+    # French is the source: correcting the English sends no work to French.
     programme = make_programme()
 
     edit(programme, summary_en="A summary, rewritten in English.")
 
-    french = status_of(programme, "summary", "fr")
-    assert french.status == Status.OUTDATED
-    assert french.source == "en"
-    assert french.source_text_then == "A summary."
+    assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
+    assert status_of(programme, "summary", "en").status == Status.UP_TO_DATE
+
+
+def test_a_record_written_in_english_first_follows_french_once_translated():
+    programme = make_programme(summary_fr="", summary_en="Written in English.")
+    assert status_of(programme, "summary", "en").status == Status.UP_TO_DATE
+    assert status_of(programme, "summary", "fr").status == Status.MISSING
+
+    edit(programme, summary_fr="Traduit de l’anglais.")
+    edit(programme, summary_en="Corrected in English.")
+    assert status_of(programme, "summary", "fr").status == Status.UP_TO_DATE
+
+    edit(programme, summary_fr="Corrigé en français.")
+    english = status_of(programme, "summary", "en")
+    assert english.status == Status.OUTDATED
+    assert english.source == "fr"
+    assert english.source_text_then == "Traduit de l’anglais."
 
 
 def test_editing_both_languages_in_one_save_leaves_both_up_to_date():

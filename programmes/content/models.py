@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
@@ -434,7 +434,11 @@ class Participation(TranslatableModel):
         ]
 
     def __str__(self):
-        return f"{self.organisation.short_name}: {self.get_role_display()}"
+        # French puts a space before the colon.
+        return gettext("%(organisation)s: %(role)s") % {
+            "organisation": self.organisation.short_name,
+            "role": self.get_role_display(),
+        }
 
 
 class Source(TranslatableModel):

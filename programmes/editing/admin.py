@@ -1,5 +1,6 @@
 """The editors' admin: the widgets, mixins and inlines the model admins share."""
 
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +15,7 @@ from programmes.content.models import (
 )
 from programmes.languages import text_direction
 
+from .change_form import ChangeFormInlineMixin
 from .roles_admin import (
     TextOnlyUnlessPublisherInlineMixin,
 )
@@ -49,6 +51,22 @@ class NulSafeLookupsMixin:
         return "\x00" not in str(value) and super().lookup_allowed(
             lookup, value, request
         )
+
+
+class PublicationStatusFilter(admin.ChoicesFieldListFilter):
+    """ "By publication status": a programme's own "status" is its stage."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("publication status")
+
+
+class NoRegionFilter(admin.RelatedFieldListFilter):
+    """The regions filter, whose last choice says "no region", not a bare "-"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = _("no region")
 
 
 class IdAutocompleteSelect(AutocompleteSelect):
@@ -108,6 +126,7 @@ class LabelledControlsInlineMixin:
 
 class ParticipationInline(
     LanguageInputsMixin,
+    ChangeFormInlineMixin,
     TextOnlyUnlessPublisherInlineMixin,
     IdAutocompleteMixin,
     LabelledControlsInlineMixin,
@@ -121,6 +140,7 @@ class ParticipationInline(
 
 class SourceInline(
     LanguageInputsMixin,
+    ChangeFormInlineMixin,
     TextOnlyUnlessPublisherInlineMixin,
     LabelledControlsInlineMixin,
     TranslationTabularInline,

@@ -39,3 +39,30 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.language}/…/{self.old_slug}/"
+
+
+class LinkCheck(models.Model):
+    """The last check of an address cited by the site (`manage.py check_links`).
+
+    One row per address, however many sources or records cite it; the editors'
+    home page lists the records whose address failed or went unchecked
+    (programmes/editing/links.py).
+    """
+
+    url = models.URLField(_("address"), max_length=500, unique=True)
+    status = models.PositiveSmallIntegerField(
+        _("HTTP status"), null=True, blank=True, help_text=_("Empty: no answer.")
+    )
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("checked"))
+
+    class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_broken(self):
+        return self.status is None or self.status >= 400

@@ -10,6 +10,7 @@
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -21,7 +22,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import (
+    get_language,
+    gettext,
+    ngettext,
+)
 from django.utils.translation import gettext_lazy as _
 
 from programmes.content.bases import PublicationStatus
@@ -72,7 +77,11 @@ class EditLockForm(forms.ModelForm):
                 del error.error_dict[name]
                 label = self.instance._meta.get_field(name).verbose_name
                 for message in ValidationError(errors).messages:
-                    super().add_error(None, f"{capfirst(label)}: {message}")
+                    super().add_error(
+                        None,
+                        gettext("%(field)s: %(message)s")
+                        % {"field": capfirst(label), "message": message},
+                    )
             if not error.error_dict:
                 return
         super().add_error(field, error)
@@ -123,13 +132,22 @@ class PublishingAdminMixin:
             (None, {"fields": ["edit_version"], "classes": ["hidden"]}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if "preview_links" not in readonly:
-            readonly.append("preview_links")
-        return readonly
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        # At the top of the form (templates/admin/programmes/change_form.html),
+        # not half-way down among the fields.
+        context["preview_links"] = self.preview_links(obj)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
-    @admin.display(description=_("preview"))
+    def get_view_on_site_url(self, obj=None):
+        # A draft or scheduled page has no public address yet (a 404): its
+        # preview, in the editor's language, is what "View on site" can show.
+        if obj is not None and obj.pk is not None and not obj.is_public:
+            language = get_language()
+            if language not in language_codes():
+                language = settings.LANGUAGE_CODE
+            return self.preview_url(obj, language)
+        return super().get_view_on_site_url(obj)
+
     def preview_links(self, obj):
         if obj is None or obj.pk is None:
             return gettext("Save a draft first, then preview it here.")

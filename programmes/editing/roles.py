@@ -10,9 +10,10 @@ permission changes its text only.
   may delete a programme's participation and source rows, whose deletions the
   history keeps.
 - Translators change the translatable text of existing records; never add,
-  delete or publish.
+  delete or publish, glossary terms included (they correct them).
 - Both see the translation dashboard, mark translations as checked, export
-  and import translation files, and keep the glossary.
+  and import translation files, and keep the glossary (editors add and delete
+  its terms).
 - Administrators have every permission of the site, users and groups included.
 """
 
@@ -46,7 +47,7 @@ def permissions(actions, models, app_label="programmes"):
 TRANSLATION_WORK = [
     "programmes.review_translations",
     "programmes.exchange_translations",
-    *permissions(["view", "add", "change", "delete"], ["glossaryterm"]),
+    *permissions(["view", "change"], ["glossaryterm"]),
 ]
 
 # Group name -> "app_label.codename" permissions, or ALL for every permission.
@@ -56,6 +57,7 @@ ROLES = {
         *permissions(["view", "add", "change"], CONTENT + ROWS),
         *permissions(["delete"], ROWS),
         *permissions(["publish"], PUBLISHABLE),
+        *permissions(["add", "delete"], ["glossaryterm"]),
         *permissions(["view"], ["slugredirect", *HISTORY]),
         *TRANSLATION_WORK,
     ],

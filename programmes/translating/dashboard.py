@@ -168,6 +168,15 @@ class Row:
         return STATUS_SYMBOLS[self.status]
 
     @property
+    def translate_link(self):
+        """The translation view (side_by_side.py), at this field."""
+        url = reverse(
+            "admin:translations_translate",
+            args=[self.obj._meta.model_name, self.obj.pk, self.language],
+        )
+        return f"{url}#field-{self.field}"
+
+    @property
     def diff(self):
         """The source's change since the last translation: (then, now) as HTML."""
         if self.status != Status.OUTDATED:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from programmes.editing.admin import LanguageInputsMixin
+from programmes.editing.change_form import ChangeFormAdminMixin
 from programmes.languages import language_codes, language_in_sentence
 
 from .glossary import warnings_for
@@ -14,7 +15,9 @@ from .models import GlossaryTerm
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(LanguageInputsMixin, TabbedTranslationAdmin):
+class GlossaryTermAdmin(
+    LanguageInputsMixin, ChangeFormAdminMixin, TabbedTranslationAdmin
+):
     list_display = [
         *(f"term_{code}" for code in language_codes()),
         *(f"expansion_{code}" for code in language_codes()),

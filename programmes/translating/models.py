@@ -91,7 +91,7 @@ class GlossaryTerm(Timestamped):
 
     class Meta:
         verbose_name = _("glossary term")
-        verbose_name_plural = _("glossary")
+        verbose_name_plural = _("glossary terms")
         ordering = ["term"]
 
     def __str__(self):

@@ -6,10 +6,14 @@ written (or marked as checked). A translation is outdated when that text has
 changed since; the difference between then and now is what the translator has
 to carry over (a word diff in the dashboard).
 
-Which direction counts: a language that was itself missing or outdated and
-gets new text is catching up, so the languages it follows stay up to date. A
-language that was up to date and changes is a new source: the others become
-outdated. Writing every language in one save leaves them all up to date.
+Which direction counts: each field has a source language, the default one
+(French) once it has text, else the first language written. Only a change to
+the source makes the other languages outdated; a change to a translation never
+flags the source (an English correction sends no work to French). A language
+that was missing and gets its first text is catching up: the languages it
+follows stay up to date. Writing every language in one save leaves them all up
+to date. The states keep texts, not verdicts: a change of this rule applies to
+existing states without a migration.
 
 Writes through `queryset.update()` bypass this, like every other signal.
 """
@@ -82,16 +86,19 @@ def source_language(target, values):
 
 
 def is_behind(code, values, state):
-    """Whether `code` was missing, or written against other text than `values`."""
+    """Whether `code` is missing, or was written against another source text.
+
+    Only the source counts (source_language: the default language, French,
+    once it has text): a change to a translation never makes the source, or
+    another translation, outdated.
+    """
     if not values[code]:
         return True
-    if state is None:
+    # The first language with text, in settings.LANGUAGES order: the default first.
+    source = next(other for other in language_codes() if values.get(other))
+    if state is None or source == code:
         return False
-    return any(
-        values[other] and state.source_texts.get(other, "") != values[other]
-        for other in values
-        if other != code
-    )
+    return state.source_texts.get(source, "") != values[source]
 
 
 @dataclass

@@ -34,6 +34,18 @@
         };
     }
 
+    // Django puts "Note: You are 1 hour behind server time." after every date
+    // and time input, each source row's included: once, at the first, is enough.
+    const shortcuts = window.DateTimeShortcuts;
+    if (shortcuts) {
+        const addTimezoneWarning = shortcuts.addTimezoneWarning;
+        shortcuts.addTimezoneWarning = function (input) {
+            if (!document.querySelector("." + shortcuts.timezoneWarningClass)) {
+                addTimezoneWarning.call(this, input);
+            }
+        };
+    }
+
     // After the widgets' own load handlers have built their markup.
     window.addEventListener("load", () => setTimeout(fix, 0));
 }

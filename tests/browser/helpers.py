@@ -19,6 +19,7 @@ ADMIN_PAGES = [
     "/admin/programmes/region/",
     "/admin/programmes/region/add/",
     "/admin/programmes/homepage/1/change/",
+    "/admin/translations/translate/programme/{aircop}/en/",
 ]
 
 # Runs before any script of the page, so no violation goes unseen.

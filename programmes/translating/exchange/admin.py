@@ -20,13 +20,15 @@ address, for users with the exchange_translations permission:
 """
 
 import base64
-import re
 import secrets
 import zlib
+from collections import Counter
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
@@ -42,11 +44,16 @@ from django.views.decorators.http import require_POST
 
 from programmes.editing.history.diff import word_diff
 from programmes.languages import language_codes
-from programmes.translating.status import TRACKED_MODELS, translatable_objects
+from programmes.translating.status import (
+    TO_DO,
+    TRACKED_MODELS,
+    all_statuses,
+    translatable_objects,
+)
 
 from .formats import FORMAT_NAMES, MAX_UPLOAD_BYTES, PO, XLIFF, XLIFF2
 from .importing import import_translations, targets_fingerprint
-from .writing import export_translations
+from .writing import export_translations, record_name
 
 PERMISSION = "programmes.exchange_translations"
 # The uploaded file waiting for "Apply", in the session.
@@ -54,8 +61,6 @@ SESSION_KEY = "translation_import"
 SIGNING_SALT = "programmes.exchange_admin.import"
 # How long a preview can wait for its "Apply".
 PENDING_SECONDS = 60 * 60
-# A record id: digits only, and few enough for a 64-bit database integer.
-RECORD_ID = re.compile(r"^\d{1,18}$")
 
 
 def language_choices():
@@ -70,6 +75,31 @@ def model_choices():
         (model._meta.model_name, capfirst(model._meta.verbose_name_plural))
         for model in TRACKED_MODELS
     ]
+
+
+def record_choices():
+    """Every record translators work on, by name, grouped by kind of record."""
+    return [
+        (
+            capfirst(model._meta.verbose_name_plural),
+            [
+                (f"{model._meta.model_name}.{obj.pk}", record_name(obj))
+                for obj in translatable_objects(model)
+            ],
+        )
+        for model in TRACKED_MODELS
+    ]
+
+
+def language_needing_work():
+    """Of the languages translated into (all but the default, the source), the
+    one with the most missing and outdated fields."""
+    to_do = Counter(
+        status.language for status in all_statuses() if status.status in TO_DO
+    )
+    targets = [code for code in language_codes() if code != settings.LANGUAGE_CODE]
+    # max() keeps the first of equals: the settings' order.
+    return max(targets, key=lambda code: to_do[code], default=settings.LANGUAGE_CODE)
 
 
 class ExportForm(forms.Form):
@@ -92,50 +122,43 @@ class ExportForm(forms.Form):
     model = forms.ChoiceField(
         label=_("Kind of record"), choices=model_choices, required=False
     )
-    ids = forms.CharField(
-        label=_("Only the records"),
+    records = forms.MultipleChoiceField(
+        label=_("Records to export"),
         required=False,
+        choices=record_choices,
         help_text=_(
-            "Their ids, separated by commas (3,7,12), for one kind of record; "
-            "empty for all. The action “Export for translation” of a list fills "
-            "it in with the records selected there."
+            "Chosen by name, of one kind of record; none for all. The action "
+            "“Export for translation” of a list chooses the records selected "
+            "there."
         ),
     )
 
-    def clean_ids(self):
-        parts = [part.strip() for part in self.cleaned_data["ids"].split(",")]
-        parts = [part for part in parts if part]
-        if not all(RECORD_ID.match(part) for part in parts):
-            raise forms.ValidationError(
-                gettext("Give record ids separated by commas, such as 3,7,12.")
-            )
-        return list(dict.fromkeys(int(part) for part in parts))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The two-pane picker with its search box, as on programmes' countries.
+        self.fields["records"].widget = FilteredSelectMultiple(
+            self.fields["records"].label, False, choices=self.fields["records"].choices
+        )
 
     def clean(self):
         cleaned_data = super().clean()
-        ids = cleaned_data.get("ids")
-        if not ids:
-            return cleaned_data
-        model = models_by_name().get(cleaned_data.get("model"))
-        if model is None:
+        chosen = {}
+        for value in cleaned_data.get("records") or ():
+            kind, pk = value.split(".")
+            chosen.setdefault(kind, []).append(int(pk))
+        if len(chosen) > 1:
             self.add_error(
-                "model", gettext("Choose the kind of record these ids belong to.")
+                "records",
+                gettext(
+                    "Choose records of one kind at a time (programmes, or "
+                    "organisations…), or none for all."
+                ),
             )
-            return cleaned_data
-        found = set(
-            translatable_objects(model).filter(pk__in=ids).values_list("pk", flat=True)
-        )
-        unknown = [str(pk) for pk in ids if pk not in found]
-        if unknown:
-            self.add_error(
-                "ids",
-                ngettext(
-                    "No %(kind)s to translate has the id %(ids)s.",
-                    "No %(kind)s to translate has the ids %(ids)s.",
-                    len(unknown),
-                )
-                % {"kind": model._meta.verbose_name, "ids": ", ".join(unknown)},
-            )
+        elif chosen:
+            ((kind, ids),) = chosen.items()
+            cleaned_data["model"] = kind
+            cleaned_data["ids"] = ids
+        cleaned_data.setdefault("ids", None)
         return cleaned_data
 
 
@@ -201,8 +224,9 @@ def export_view(request, admin_site):
         # From a list's "Export for translation": its kind and selection.
         form = ExportForm(
             initial={
+                "target": language_needing_work(),
                 "model": request.GET.get("model", ""),
-                "ids": request.GET.get("ids", ""),
+                "records": request.GET.getlist("records"),
             }
         )
     if form.is_bound and form.is_valid():
@@ -258,14 +282,16 @@ class ExportForTranslationAdminMixin:
         permissions=["exchange_translations"],
     )
     def export_for_translation(self, request, queryset):
+        kind = self.model._meta.model_name
         query = urlencode(
             {
-                "model": self.model._meta.model_name,
-                "ids": ",".join(
-                    str(pk)
+                "model": kind,
+                "records": [
+                    f"{kind}.{pk}"
                     for pk in queryset.order_by("pk").values_list("pk", flat=True)
-                ),
-            }
+                ],
+            },
+            doseq=True,
         )
         return HttpResponseRedirect(f"{reverse('admin:translations_export')}?{query}")
 
