@@ -93,6 +93,7 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
                     "former_addresses",
                     "summary",
                     "description",
+                    "pictogram",
                 ]
             },
         ),

@@ -11,6 +11,8 @@ from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
 
 from .filters import ProgrammeFilters
+from .overview import programme_overview
+from .pagination import OneQueryPaginator
 from .search import SiteSearch
 
 
@@ -18,18 +20,23 @@ from .search import SiteSearch
 # as the generic views do, rather than render the page for any method.
 @require_safe
 def home(request):
+    published = Programme.objects.published()
     return render(
         request,
         "programmes/home.html",
         {
             "home_page": HomePage.load(),
-            "programmes": Programme.objects.published(),
+            # The cards and the timeline: this one queryset, to bound if the
+            # page should show a selection. The overview counts them all.
+            "programmes": published.with_related(),
+            "overview": programme_overview(published),
         },
     )
 
 
 class ProgrammeListView(ListView):
     paginate_by = 20
+    paginator_class = OneQueryPaginator
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -41,9 +48,13 @@ class ProgrammeListView(ListView):
     def get_context_data(self, **kwargs):
         # alternate_query: the switcher and hreflang links keep the filters,
         # translated into the other language.
-        return super().get_context_data(
+        context = super().get_context_data(
             filters=self.filters, alternate_query=self.filters, **kwargs
         )
+        # The cards and the comparison table: this page's programmes, with
+        # their regions and organisations (within the query budget).
+        self.filters.attach_related(list(context["programme_list"]))
+        return context
 
 
 class PublicDetailView(DetailView):
@@ -120,7 +131,9 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         return Region.objects.all()
 
     def get_context_data(self, **kwargs):
-        programmes = Programme.objects.published().for_region(self.object)
+        programmes = (
+            Programme.objects.published().for_region(self.object).with_related()
+        )
         # For the map: every country these programmes name, in or out of the region.
         countries = [country for country, _count in programmes.beneficiary_countries()]
         return super().get_context_data(
@@ -147,7 +160,9 @@ def country_detail(request, code):
     if code != code.lower():
         return redirect("programmes:country_detail", code=code.lower(), permanent=True)
     # A valid code that no published programme names has no page either.
-    programmes = get_list_or_404(Programme.objects.published().for_country(code))
+    programmes = get_list_or_404(
+        Programme.objects.published().for_country(code).with_related()
+    )
     return render(
         request,
         "programmes/country_detail.html",
