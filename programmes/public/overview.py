@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q
@@ -108,23 +108,33 @@ def programme_overview(programmes):
     figures = [
         KeyFigure(
             len(rows),
-            ngettext("programme", "programmes", len(rows)),
+            npgettext("key figure", "programme", "programmes", len(rows)),
             reverse("programmes:programme_list"),
         ),
         KeyFigure(
             len(counts),
-            ngettext(
-                "beneficiary country named", "beneficiary countries named", len(counts)
+            npgettext(
+                "key figure",
+                "beneficiary country named",
+                "beneficiary countries named",
+                len(counts),
             ),
             reverse("programmes:country_list"),
         ),
         KeyFigure(
             len(partners),
-            ngettext("partner organisation", "partner organisations", len(partners)),
+            npgettext(
+                "key figure",
+                "partner organisation",
+                "partner organisations",
+                len(partners),
+            ),
             organisations_url,
         ),
         KeyFigure(
-            len(funders), ngettext("funder", "funders", len(funders)), organisations_url
+            len(funders),
+            npgettext("key figure", "funder", "funders", len(funders)),
+            organisations_url,
         ),
     ]
     countries = sorted(

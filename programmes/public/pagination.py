@@ -28,6 +28,8 @@ class OneQueryPaginator(Paginator):
         if not rows:
             return super().page(number)
         self.__dict__["count"] = rows[0].full_count  # Paginator.count is cached
+        # The last page's orphans are on the page before: EmptyPage here.
+        self.validate_number(number)
         if bottom + self.per_page + self.orphans < self.count:
             rows = rows[: self.per_page]
         return self._get_page(rows, number, self)

@@ -1,5 +1,5 @@
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -14,6 +14,7 @@ from .filters import ProgrammeFilters
 from .overview import programme_overview
 from .pagination import OneQueryPaginator
 from .search import SiteSearch
+from .share_cards import card_for, render_card
 
 
 # Public pages only read: function views answer 405 to POST, PUT, DELETE...
@@ -182,6 +183,32 @@ def search(request):
         "programmes/search.html",
         {"search": site_search, "alternate_query": site_search},
     )
+
+
+SHARED_MODELS = {
+    "programme": Programme,
+    "organisation": Organisation,
+    "region": Region,
+}
+
+
+@require_safe
+def share_card(request, kind=None, slug=None):
+    """The PNG a social network shows for a published page (og:image).
+
+    Drawn on request; the page cache keeps it like a page, and the address's
+    ?v= fingerprint (metadata.py) changes when what the card shows does.
+    """
+    if kind is None:
+        countries = [
+            str(country.code)
+            for country, _count in Programme.objects.published().beneficiary_countries()
+        ]
+        card = card_for(home_page=HomePage.load(), countries=countries)
+    else:
+        obj = get_object_or_404(SHARED_MODELS[kind].objects.published(), slug=slug)
+        card = card_for(obj)
+    return HttpResponse(render_card(card), content_type="image/png")
 
 
 def page_not_found(request, exception):
