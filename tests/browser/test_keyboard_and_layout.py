@@ -90,6 +90,17 @@ def test_pages_fit_every_width_and_200_percent_zoom(site, page, screenshots, nam
                 header = page.locator(".site-header").bounding_box()["height"]
                 assert header <= HEADER_ON_PHONE, f"{path}: header {header} px"
 
+        # The same widths in dark mode: the screenshots are the evidence
+        # (before/after pairs in the closing notes), the layout the same.
+        page.emulate_media(color_scheme="dark")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=screenshots / f"{name}-{language}-{width}-dark.png",
+                full_page=True,
+            )
+        page.emulate_media(color_scheme="light")
+
         # Zooming a 1280 px window to 200 % leaves a 640 CSS px viewport.
         page.set_viewport_size({"width": 640, "height": 900})
         page.screenshot(
