@@ -2,6 +2,10 @@
 compared in a table (programmes/public/overview.py, timeline.py,
 pictograms.py, pagination.py)."""
 
+import gzip
+from pathlib import Path
+
+import html5lib
 import pytest
 from django.core.paginator import EmptyPage, Paginator
 from django.utils import translation
@@ -101,7 +105,8 @@ def test_programme_cards_show_pictogram_period_and_lead(client, content):
     ]
     mayag = cards["Project MAYAG"]
     assert ("Period", "2023–2026") in [
-        (dt.text, dd.text) for dt, dd in zip(mayag.iter("dt"), mayag.iter("dd"))
+        (dt.text, dd.text)
+        for dt, dd in zip(mayag.iter("dt"), mayag.iter("dd"), strict=True)
     ]
 
 
@@ -203,3 +208,22 @@ def test_the_filters_fold_into_details_open_while_filtering(client, content):
         ".//details[@class='filters']"
     )
     assert opened.get("open") is not None
+
+
+PAGE_WEIGHT_BUDGET = 40_000  # bytes, HTML + CSS, gzip-compressed
+
+
+@pytest.mark.parametrize("path", ["/fr/programmes/aircop/", "/en/programmes/crimjust/"])
+def test_a_programme_page_weighs_under_40_kb_compressed_and_runs_no_script(
+    client, content, path
+):
+    html = client.get(path).content
+    css = (Path(__file__).resolve().parent.parent / "static/css/site.css").read_bytes()
+    weight = len(gzip.compress(html, 9)) + len(gzip.compress(css, 9))
+    assert weight < PAGE_WEIGHT_BUDGET, weight
+    scripts = parse_html(html).iter("script")
+    assert all(script.get("type") == "application/ld+json" for script in scripts)
+
+
+def parse_html(content):
+    return html5lib.parse(content.decode(), namespaceHTMLElements=False)
