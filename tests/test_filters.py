@@ -117,7 +117,7 @@ def test_filtered_list_shows_the_matching_programmes(client, content, url, expec
         ("/en/programmes/?country=ci", "Programmes — Côte d’Ivoire", None),
         (
             "/fr/programmes/?region=afrique&partner=onudc&funder=union-europeenne",
-            "Programmes — Afrique, partenaire\xa0: ONUDC, bailleur de fonds\xa0: UE",
+            "Programmes — Afrique, partenaire\u202f: ONUDC, bailleur de fonds\u202f: UE",
             None,
         ),
         (
@@ -158,7 +158,7 @@ def test_a_name_in_the_other_language_is_marked_in_the_heading(client, db):
     name = french.find(".//h1/span")
     assert name.text == "English Only Agency" and name.get("lang") == "en"
     assert "".join(french.find(".//h1").itertext()) == (
-        "Programmes — partenaire\xa0: English Only Agency"
+        "Programmes — partenaire\u202f: English Only Agency"
     )
     assert english.find(".//h1/span") is None
     option = french.find(".//option[@value='seulement-anglais']")

@@ -291,7 +291,7 @@ def test_organisations_and_regions_are_all_public(client, db):
 @pytest.mark.parametrize(
     ("language", "query", "title"),
     [
-        ("fr", "douane", "Recherche\xa0: «\xa0douane\xa0» · "),
+        ("fr", "douane", "Recherche\u202f: «\u202fdouane\u202f» · "),
         ("en", "customs", "Search: “customs” · "),
     ],
 )
