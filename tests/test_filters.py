@@ -117,7 +117,8 @@ def test_filtered_list_shows_the_matching_programmes(client, content, url, expec
         ("/en/programmes/?country=ci", "Programmes — Côte d’Ivoire", None),
         (
             "/fr/programmes/?region=afrique&partner=onudc&funder=union-europeenne",
-            "Programmes — Afrique, partenaire\u202f: ONUDC, bailleur de fonds\u202f: UE",
+            "Programmes — Afrique, partenaire\u202f: ONUDC, "
+            "bailleur de fonds\u202f: UE",
             None,
         ),
         (

@@ -82,7 +82,7 @@ def test_drafts_have_no_card(client, db):
 
 
 def test_the_card_shows_name_pictogram_and_countries(content):
-    card = card_for(Programme.objects.get(slug_en="aircop"))
+    card = card_for("Site", Programme.objects.get(slug_en="aircop"))
     assert card.pictogram == "plane"
     assert "GH" in card.countries and "AIRCOP" in card.title
 

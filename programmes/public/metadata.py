@@ -229,13 +229,13 @@ def page_metadata(
         page.image, page.image_alt = share_image(
             absolute,
             "programmes:share_card_home",
-            card_for(home_page=home_page, countries=countries),
+            card_for(SITE_NAME, home_page=home_page, countries=countries),
         )
     if isinstance(obj, Programme | Organisation | Region) and obj.is_public:
         page.image, page.image_alt = share_image(
             absolute,
             f"programmes:share_card_{obj._meta.model_name}",
-            card_for(obj),
+            card_for(SITE_NAME, obj),
             slug=obj.slug,
         )
     return page

@@ -387,13 +387,11 @@ def render_card(card):
 # --- What each page's card shows ------------------------------------------------
 
 
-def card_for(obj=None, home_page=None, countries=()):
+def card_for(site_name, obj=None, home_page=None, countries=()):
     """The ShareCard of a programme, organisation or region (`obj`), or of
     the home page (`home_page`, and the codes of every beneficiary country),
-    in the active language."""
-    from .metadata import SITE_NAME  # metadata.py imports this module
-
-    site_name = str(SITE_NAME)
+    in the active language; `site_name` heads every card."""
+    site_name = str(site_name)
     if isinstance(obj, Programme):
         return ShareCard(
             title=obj.title,

@@ -11,6 +11,7 @@ from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
 
 from .filters import ProgrammeFilters
+from .metadata import SITE_NAME
 from .overview import programme_overview
 from .pagination import OneQueryPaginator
 from .search import SiteSearch
@@ -204,10 +205,10 @@ def share_card(request, kind=None, slug=None):
             str(country.code)
             for country, _count in Programme.objects.published().beneficiary_countries()
         ]
-        card = card_for(home_page=HomePage.load(), countries=countries)
+        card = card_for(SITE_NAME, home_page=HomePage.load(), countries=countries)
     else:
         obj = get_object_or_404(SHARED_MODELS[kind].objects.published(), slug=slug)
-        card = card_for(obj)
+        card = card_for(SITE_NAME, obj)
     return HttpResponse(render_card(card), content_type="image/png")
 
 
