@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django_countries.fields import Country
 
 from programmes.languages import sort_key
@@ -35,6 +36,9 @@ MARKER_RADIUS = 5  # viewBox units (about 0.4 % of the map's width)
 ZOOM_MIN_WIDTH = 180
 ZOOM_ASPECT = 1.6  # width / height
 ZOOM_MARGIN = 0.08  # of the box's size, on each side
+# Borders and focus rings keep their width in screen pixels however far a map
+# zooms in (an attribute: the stylesheet's validator knows no vector-effect).
+NON_SCALING = mark_safe(' vector-effect="non-scaling-stroke"')
 
 
 @functools.cache
@@ -153,7 +157,7 @@ def cached_world_map_svg(
         '<svg class="world-map" viewBox="{}" width="{}" height="{}" role="group" '
         'aria-labelledby="{}-title" aria-describedby="{}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<path class="world-map__land" d="{}"/>{}</svg>',
+        '<path class="world-map__land" d="{}"{}/>{}</svg>',
         view_box,
         width,
         height,
@@ -164,18 +168,19 @@ def cached_world_map_svg(
         id_prefix,
         description,
         background,
+        NON_SCALING if zoom else "",
         format_html_join(
             "",
             "{}",
             (
-                (country_link(code, url, name, levels.get(code), scale),)
+                (country_link(code, url, name, levels.get(code), scale, zoom),)
                 for name, code, url in links
             ),
         ),
     )
 
 
-def country_link(code, url, name, level=None, scale=1):
+def country_link(code, url, name, level=None, scale=1, zoom=False):
     paths = world_paths()
     shape = paths["countries"].get(code)
     marker = paths["markers"].get(code)
@@ -184,12 +189,15 @@ def country_link(code, url, name, level=None, scale=1):
         url,
         format_html(' class="world-map__level-{}"', level) if level else "",
         name,
-        format_html('<path d="{}"/>', shape) if shape else "",
+        format_html('<path d="{}"{}/>', shape, NON_SCALING if zoom else "")
+        if shape
+        else "",
         (
             format_html(
-                '<circle class="world-map__marker" cx="{}" cy="{}" r="{}"/>',
+                '<circle class="world-map__marker" cx="{}" cy="{}" r="{}"{}/>',
                 *marker,
                 round(MARKER_RADIUS * scale, 1),
+                NON_SCALING if zoom else "",
             )
             if marker
             else ""
