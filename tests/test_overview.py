@@ -227,3 +227,16 @@ def test_a_programme_page_weighs_under_40_kb_compressed_and_runs_no_script(
 
 def parse_html(content):
     return html5lib.parse(content.decode(), namespaceHTMLElements=False)
+
+
+def test_separators_end_a_line_and_never_start_one():
+    css = (Path(__file__).resolve().parent.parent / "static/css/site.css").read_text()
+    # Drawn after an item: when a list wraps, its separator stays at the end.
+    assert "li + li::before" not in css
+    assert ".breadcrumbs li:not(:last-child)::after" in css
+    assert ".inline-list li:not(:last-child)::after" in css
+    for template in ("organisation_list.html", "organisation_detail.html"):
+        text = (
+            Path(__file__).resolve().parent.parent / "templates/programmes" / template
+        ).read_text()
+        assert " · " not in text and "&nbsp;· " in text
