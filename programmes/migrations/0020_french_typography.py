@@ -75,7 +75,7 @@ def typeset_french(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0016_programme_pictogram"),
+        ("programmes", "0019_programme_pictogram"),
     ]
 
     operations = [
