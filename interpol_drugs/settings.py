@@ -207,6 +207,14 @@ TIME_ZONE = "Europe/Paris"
 # American formats (dates "7 December 2026", 24-hour times). French keeps
 # Django's own, which already read "7 décembre 2026" and "1 200 000".
 FORMAT_MODULE_PATH = ["interpol_drugs.formats"]
+# Country names with the typographic apostrophe: django-countries' French
+# names write "Côte d'Ivoire". The catalogue gives each language's name.
+COUNTRIES_OVERRIDE = {
+    "CI": _("Côte d’Ivoire"),
+    "IO": _("British Indian Ocean Territory"),
+    "SZ": _("Eswatini"),
+    "US": _("United States of America"),
+}
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 # A field left empty in one language shows the other language's text; templates

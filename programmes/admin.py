@@ -104,6 +104,7 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
                     "former_addresses",
                     "summary",
                     "description",
+                    "pictogram",
                 ]
             },
         ),

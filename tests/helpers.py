@@ -241,6 +241,13 @@ def every_public_address(language, programme, organisation, region, archived):
             f"{search}?q=programme": 200,
             search: 200,
             reverse("programmes:feed"): 200,
+            # Share cards (og:image): drawn on request, kept by the page cache.
+            reverse("programmes:share_card_home"): 200,
+            reverse("programmes:share_card_programme", args=[programme.slug]): 200,
+            reverse(
+                "programmes:share_card_organisation", args=[organisation.slug]
+            ): 200,
+            reverse("programmes:share_card_region", args=[region.slug]): 200,
             # Unprefixed: answered in the language Accept-Language asks for.
             "/sitemap.xml": 200,
             "/robots.txt": 200,

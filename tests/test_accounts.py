@@ -789,7 +789,8 @@ def csrf_client(admin_user):
             [
                 "Vos modifications n’ont pas été envoyées",
                 "Rien n’a été enregistré",
-                "Votre texte n’est pas perdu : il est toujours dans le formulaire.",
+                "Votre texte n’est pas perdu\u202f: "
+                "il est toujours dans le formulaire.",
                 "Revenez à la page précédente avec le bouton Retour",
             ],
         ),

@@ -338,8 +338,9 @@ def descriptions(tree):
 
 
 PROGRAMME_DESCRIPTION = {
-    "fr": "Programme « Été », l’un des programmes d’INTERPOL contre le trafic "
-    "de drogues.",
+    # The French name as stored: in French typography (content/text.py).
+    "fr": "Programme «\u202fÉté\u202f», l’un des programmes d’INTERPOL contre "
+    "le trafic de drogues.",
     "en": "Programme « Été », one of INTERPOL’s programmes against drug trafficking.",
 }
 

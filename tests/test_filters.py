@@ -114,7 +114,7 @@ def test_filtered_list_shows_the_matching_programmes(client, content, url, expec
         ("/fr/programmes/?region=caraibes", "Programmes — Caraïbes", None),
         ("/en/programmes/?region=caribbean", "Programmes — Caribbean", None),
         ("/fr/programmes/?country=gh", "Programmes — Ghana", None),
-        ("/en/programmes/?country=ci", "Programmes — Côte d'Ivoire", None),
+        ("/en/programmes/?country=ci", "Programmes — Côte d’Ivoire", None),
         (
             "/fr/programmes/?region=afrique&partner=onudc&funder=union-europeenne",
             "Programmes — Afrique, partenaire\u202f: ONUDC, "

@@ -169,7 +169,7 @@ def test_a_draft_saves_with_a_french_name_and_address_only(admin_client):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("fr", "La publication demande le champ « résumé » en anglais"),
+        ("fr", "La publication demande le champ «\u202frésumé\u202f» en anglais"),
         ("en", "Publishing needs the summary in English"),
     ],
 )

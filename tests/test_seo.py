@@ -354,7 +354,15 @@ def test_every_page_has_sharing_metadata_matching_its_title_and_canonical(
     assert meta_property(tree, "og:site_name") == tree.findtext(
         ".//a[@class='site-name']/span[@class='site-name__text']"
     )
-    assert tree.find(".//head/meta[@name='twitter:card']").get("content") == "summary"
+    # Pages with a share card (share_cards.py) show it large; lists have none.
+    card = tree.find(".//head/meta[@name='twitter:card']").get("content")
+    if meta_property(tree, "og:image"):
+        assert card == "summary_large_image"
+        assert meta_property(tree, "og:image:width") == "1200"
+        assert meta_property(tree, "og:image:height") == "630"
+        assert meta_property(tree, "og:image:alt")
+    else:
+        assert card == "summary"
 
 
 def test_sharing_url_is_the_canonical_of_a_later_page_of_a_list(client, db):

@@ -461,7 +461,7 @@ def test_the_message_is_in_the_users_language(translator_client):
 
     assert response["Location"] == DASHBOARD
     assert messages_of(response) == [
-        f"«\xa0{programme.name_fr}\xa0», résumé (anglais)\xa0: "
+        f"«\u202f{programme.name_fr}\u202f», résumé (anglais)\u202f: "
         "traduction marquée comme vérifiée."
     ]
 
@@ -874,8 +874,8 @@ def test_the_refusal_is_in_french_too(translator_client):
     )
 
     assert messages_of(response) == [
-        f"«\xa0{programme.name_fr}\xa0», nom (anglais) n’est pas à mettre à "
-        "jour\xa0: il n’y a rien à marquer comme vérifié."
+        f"«\u202f{programme.name_fr}\u202f», nom (anglais) n’est pas à mettre à "
+        "jour\u202f: il n’y a rien à marquer comme vérifié."
     ]
 
 

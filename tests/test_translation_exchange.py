@@ -517,15 +517,18 @@ def test_export_into_french_has_french_notes(programme):
     assert file_element.get("source-language") == "en"
     notes = units(data)[unit_id(programme, "name")].getnotes()
     assert f"/fr/programmes/{programme.slug_fr}/" in notes
-    assert "Champ\u00a0: Nom" in notes
-    assert "Glossaire\u00a0: UNODC → ONUDC (Office des Nations Unies)" in notes
-    assert "Glossaire\u00a0: EU → UE" in notes
+    assert "Champ\u202f: Nom" in notes
+    assert "Glossaire\u202f: UNODC → ONUDC (Office des Nations Unies)" in notes
+    assert "Glossaire\u202f: EU → UE" in notes
     assert "Glossary" not in notes
 
 
 # --- Round trips ----------------------------------------------------------------------
 
-TYPOGRAPHY_FR = "L’été « chaud »\u00a0: 50\u202f% des “saisies” ; déjà vu !"
+# Already in French typography (text.py), which saving would otherwise apply.
+TYPOGRAPHY_FR = (
+    "L’été «\u202fchaud\u202f»\u202f: 50\u202f% des “saisies”\u202f; déjà vu\u202f!"
+)
 TYPOGRAPHY_EN = "The “hot” summer: 50\u00a0% of «\u202fseizures\u202f» — it’s déjà vu!"
 
 
@@ -1812,7 +1815,7 @@ def test_an_upload_shows_a_preview_and_apply_saves_everything(client, programme)
         ),
         (
             "fr",
-            "Import de translated.xlf terminé\u00a0: 2 traductions modifiées dans "
+            "Import de translated.xlf terminé\u202f: 2 traductions modifiées dans "
             "2 enregistrements, 1 marquée comme vérifiée.",
         ),
     ],
@@ -1869,7 +1872,7 @@ def test_the_import_pages_speak_french(client, programme):
 
     content = response.content.decode()
     assert "Importer des traductions" in content
-    assert "translated.xlf a été refusé\u00a0: rien n’a été modifié." in content
+    assert "translated.xlf a été refusé\u202f: rien n’a été modifié." in content
     assert "La traduction compte 401 caractères" in content
 
 

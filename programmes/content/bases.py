@@ -20,7 +20,7 @@ from programmes.languages import (
 )
 
 from .rich_text import clean_for_storage
-from .text import normalise_text
+from .text import normalise_text, typeset
 
 
 def per_language_unique(field_name, model_name):
@@ -70,6 +70,20 @@ def stored_text_fields(model):
         for field in model._meta.concrete_fields
         if isinstance(field, (models.CharField, models.TextField))
         and field.name not in translated
+    ]
+
+
+def typeset_fields(model):
+    """The translated fields of `model` people read as text (not addresses,
+    slugs or codes): each language's typography applies to them."""
+    translated = translator.get_options_for_model(model).get_field_names()
+    return [
+        name
+        for name in translated
+        if isinstance(
+            field := model._meta.get_field(name), models.CharField | models.TextField
+        )
+        and not isinstance(field, models.URLField | models.SlugField)
     ]
 
 
@@ -124,6 +138,13 @@ class TranslatableModel(models.Model):
             value = getattr(self, name)
             if isinstance(value, str):
                 setattr(self, name, normalise_text(value))
+        # French guillemets, apostrophes... (text.py's TYPOGRAPHY).
+        for name in typeset_fields(type(self)):
+            for code in language_codes():
+                column = build_localized_fieldname(name, code)
+                value = getattr(self, column, None)
+                if isinstance(value, str):
+                    setattr(self, column, typeset(value, code))
 
     def missing_translations(self):
         """{language code: [translated fields with no text in that language]}.

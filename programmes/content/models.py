@@ -25,6 +25,7 @@ from .bases import (
     require_in_one_language,
 )
 from .money import format_money
+from .pictograms import Pictogram
 
 
 def website_host(url):
@@ -283,6 +284,16 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
     website = models.URLField(
         _("official website"), blank=True, help_text=_("The page in this language.")
     )
+    pictogram = models.CharField(
+        _("pictogram"),
+        max_length=30,
+        choices=Pictogram,
+        blank=True,
+        help_text=_(
+            "A symbol of what the programme does, shown on its card and share "
+            "image. Leave empty for the generic globe."
+        ),
+    )
     display_order = models.PositiveSmallIntegerField(
         _("display order"), default=0, help_text=_("Lower numbers come first.")
     )
@@ -371,6 +382,29 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
                 "year": self.start_year
             }
         return ""
+
+    def period_description(self):
+        """The period in words, saying what is not known rather than guessing."""
+        if self.start_year and self.end_year:
+            return self.period_display()
+        if self.start_year:
+            return pgettext(
+                "programme period", "since %(year)s (no end date published)"
+            ) % {"year": self.start_year}
+        if self.end_year:
+            return pgettext(
+                "programme period", "until %(year)s (no start date published)"
+            ) % {"year": self.end_year}
+        return pgettext("programme period", "dates not published")
+
+    @property
+    def lead_participations(self):
+        """Who leads the programme or, when no source names a lead, implements
+        it: from the participations with_related() prefetches."""
+        for role in (Participation.Role.LEAD, Participation.Role.IMPLEMENTING):
+            if found := [p for p in self.participations.all() if p.role == role]:
+                return found
+        return []
 
     def has_key_facts(self):
         return bool(

@@ -18,16 +18,27 @@ map as its text equivalent. That list also meets the minimum target size
 
 import functools
 import json
+import re
 from pathlib import Path
 
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django_countries.fields import Country
 
 from programmes.languages import sort_key
 
 WORLD_PATHS = Path(__file__).resolve().parent.parent / "content" / "world-paths.json"
 MARKER_RADIUS = 5  # viewBox units (about 0.4 % of the map's width)
+# A zoomed map shows at least this much of the world's width (viewBox
+# units: about the width of West Africa), and is never taller than wide
+# relative to this ratio, so that it keeps the shape of a map on a phone.
+ZOOM_MIN_WIDTH = 180
+ZOOM_ASPECT = 1.6  # width / height
+ZOOM_MARGIN = 0.08  # of the box's size, on each side
+# Borders and focus rings keep their width in screen pixels however far a map
+# zooms in (an attribute: the stylesheet's validator knows no vector-effect).
+NON_SCALING = mark_safe(' vector-effect="non-scaling-stroke"')
 
 
 @functools.cache
@@ -41,14 +52,76 @@ def has_shape(code):
     return code in paths["countries"] or code in paths["markers"]
 
 
-def world_map_svg(urls, language, title, description, id_prefix="world-map"):
+@functools.cache
+def shape_box(code):
+    """(min x, min y, max x, max y) of a country's shape or marker, or None.
+
+    The paths are "M x y" followed by relative "l dx dy ..." lines and "z"
+    (tools/map/build_world_paths.py writes nothing else).
+    """
+    paths = world_paths()
+    points = []
+    if d := paths["countries"].get(code):
+        for command, numbers in re.findall(r"([Mlz])([^Mlz]*)", d):
+            values = [float(n) for n in re.findall(r"-?[\d.]+", numbers)]
+            pairs = list(zip(values[::2], values[1::2], strict=True))
+            if command == "M":
+                x, y = pairs[0]
+                points.append((x, y))
+                pairs = pairs[1:]
+            for dx, dy in pairs:
+                x, y = x + dx, y + dy
+                points.append((x, y))
+    if marker := paths["markers"].get(code):
+        points.append(tuple(marker))
+    if not points:
+        return None
+    xs, ys = zip(*points, strict=True)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def zoomed_view_box(codes):
+    """A viewBox framing the countries of `codes`, within the world's box.
+
+    Legible on a phone: a programme's West African countries fill the width
+    instead of a tenth of it. Returns (x, y, width, height).
+    """
+    world = [float(n) for n in world_paths()["viewBox"].split()]
+    boxes = [box for code in codes if (box := shape_box(code))]
+    if not boxes:
+        return tuple(world)
+    left = min(b[0] for b in boxes)
+    top = min(b[1] for b in boxes)
+    right = max(b[2] for b in boxes)
+    bottom = max(b[3] for b in boxes)
+    width = max(right - left, ZOOM_MIN_WIDTH) * (1 + 2 * ZOOM_MARGIN)
+    height = max(bottom - top, width / ZOOM_ASPECT) * (1 + 2 * ZOOM_MARGIN)
+    width = max(width, height * ZOOM_ASPECT * 0.75)
+    width, height = min(width, world[2]), min(height, world[3])
+    centre_x, centre_y = (left + right) / 2, (top + bottom) / 2
+    x = min(max(centre_x - width / 2, 0), world[2] - width)
+    y = min(max(centre_y - height / 2, 0), world[3] - height)
+    return tuple(round(value) for value in (x, y, width, height))
+
+
+def world_map_svg(
+    urls, language, title, description, id_prefix="world-map", levels=None, zoom=False
+):
     """The map with the countries of `urls` ({alpha-2 code: address}) as links.
 
     Country names are in `language`; `title` and `description` name and
-    describe the map for screen readers. Returns a SafeString.
+    describe the map for screen readers. `levels` ({code: 1..4}) shades each
+    country by a level, for a map of how many programmes benefit each;
+    `zoom` frames the map on the linked countries. Returns a SafeString.
     """
     return cached_world_map_svg(
-        tuple(urls.items()), language, str(title), str(description), id_prefix
+        tuple(urls.items()),
+        language,
+        str(title),
+        str(description),
+        id_prefix,
+        tuple(sorted((levels or {}).items())),
+        zoom,
     )
 
 
@@ -56,8 +129,11 @@ def world_map_svg(urls, language, title, description, id_prefix="world-map"):
 # page drawing the same map again (every visit to a programme page that the
 # page cache does not answer) gets it without escaping the world's outlines.
 @functools.lru_cache(maxsize=256)
-def cached_world_map_svg(url_items, language, title, description, id_prefix):
+def cached_world_map_svg(
+    url_items, language, title, description, id_prefix, level_items=(), zoom=False
+):
     urls = dict(url_items)
+    levels = dict(level_items)
     paths = world_paths()
     with translation.override(language):
         links = sorted(
@@ -69,13 +145,20 @@ def cached_world_map_svg(url_items, language, title, description, id_prefix):
         [d for code, d in paths["countries"].items() if code not in urls]
         + paths["unassigned"]
     )
-    width, height = paths["viewBox"].split()[2:]
+    if zoom:
+        view_box = zoomed_view_box(urls)
+        # Dots keep the same size on screen however far the map zooms in.
+        scale = view_box[2] / float(paths["viewBox"].split()[2])
+        view_box = " ".join(str(value) for value in view_box)
+    else:
+        view_box, scale = paths["viewBox"], 1
+    width, height = view_box.split()[2:]
     return format_html(
         '<svg class="world-map" viewBox="{}" width="{}" height="{}" role="group" '
         'aria-labelledby="{}-title" aria-describedby="{}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<path class="world-map__land" d="{}"/>{}</svg>',
-        paths["viewBox"],
+        '<path class="world-map__land" d="{}"{}/>{}</svg>',
+        view_box,
         width,
         height,
         id_prefix,
@@ -85,26 +168,36 @@ def cached_world_map_svg(url_items, language, title, description, id_prefix):
         id_prefix,
         description,
         background,
+        NON_SCALING if zoom else "",
         format_html_join(
-            "", "{}", ((country_link(code, url, name),) for name, code, url in links)
+            "",
+            "{}",
+            (
+                (country_link(code, url, name, levels.get(code), scale, zoom),)
+                for name, code, url in links
+            ),
         ),
     )
 
 
-def country_link(code, url, name):
+def country_link(code, url, name, level=None, scale=1, zoom=False):
     paths = world_paths()
     shape = paths["countries"].get(code)
     marker = paths["markers"].get(code)
     return format_html(
-        '<a href="{}"><title>{}</title>{}{}</a>',
+        '<a href="{}"{}><title>{}</title>{}{}</a>',
         url,
+        format_html(' class="world-map__level-{}"', level) if level else "",
         name,
-        format_html('<path d="{}"/>', shape) if shape else "",
+        format_html('<path d="{}"{}/>', shape, NON_SCALING if zoom else "")
+        if shape
+        else "",
         (
             format_html(
-                '<circle class="world-map__marker" cx="{}" cy="{}" r="{}"/>',
+                '<circle class="world-map__marker" cx="{}" cy="{}" r="{}"{}/>',
                 *marker,
-                MARKER_RADIUS,
+                round(MARKER_RADIUS * scale, 1),
+                NON_SCALING if zoom else "",
             )
             if marker
             else ""

@@ -23,6 +23,9 @@ from programmes.content.rich_text import plain_text
 from programmes.languages import language_codes, open_graph_locale
 
 from .fallbacks import fallback_fields
+from .share_cards import HEIGHT as IMAGE_HEIGHT
+from .share_cards import WIDTH as IMAGE_WIDTH
+from .share_cards import card_for
 
 SITE_NAME = _("INTERPOL programmes against drug trafficking")
 
@@ -91,6 +94,11 @@ class PageMetadata:
     url: str = ""
     open_graph_type: str = "website"
     structured_data: list = field(default_factory=list)
+    # The share card (og:image), absolute, with its text alternative.
+    image: str = ""
+    image_alt: str = ""
+    image_width: int = IMAGE_WIDTH
+    image_height: int = IMAGE_HEIGHT
 
     @property
     def site_name(self):
@@ -109,12 +117,26 @@ class PageMetadata:
         ]
 
 
-def page_metadata(request, url, obj=None, home_page=None, country=None, filters=None):
+def share_image(absolute, view_name, card, slug=None):
+    """The share card's absolute address and its alternative text."""
+    kwargs = {"slug": slug} if slug else {}
+    address = absolute(reverse(view_name, kwargs=kwargs)) + f"?v={card.fingerprint()}"
+    if card.countries:
+        alt = gettext("%(title)s, with a map of its beneficiary countries.")
+    else:
+        alt = gettext("%(title)s.")
+    return address, alt % {"title": card.title}
+
+
+def page_metadata(
+    request, url, obj=None, home_page=None, country=None, filters=None, overview=None
+):
     """The metadata of the page `request` shows, from its view's context.
 
     `url` is the page's canonical address, `obj` a detail view's object,
     `home_page` the home page's text, `country` a country page's country and
-    `filters` the programme list's ProgrammeFilters.
+    `filters` the programme list's ProgrammeFilters, `overview` the home
+    page's Overview (its map's countries are on the share card).
     Pages this module does not know (the 404 page, search results) get an
     empty title and description: their templates set them.
     """
@@ -200,6 +222,19 @@ def page_metadata(request, url, obj=None, home_page=None, country=None, filters=
         if home_page:
             page.description = own_text(home_page, "summary") or str(SITE_DESCRIPTION)
         page.structured_data = [website_data(url, page.description)]
+        countries = [str(c.code) for c in overview.map_countries] if overview else []
+        page.image, page.image_alt = share_image(
+            absolute,
+            "programmes:share_card_home",
+            card_for(SITE_NAME, home_page=home_page, countries=countries),
+        )
+    if isinstance(obj, Programme | Organisation | Region) and obj.is_public:
+        page.image, page.image_alt = share_image(
+            absolute,
+            f"programmes:share_card_{obj._meta.model_name}",
+            card_for(SITE_NAME, obj),
+            slug=obj.slug,
+        )
     return page
 
 

@@ -38,6 +38,24 @@ urlpatterns = [
             ]
         ),
     ),
+    # Share cards (og:image): /fr/partage/programme/aircop.png, /en/share/home.png
+    path(
+        _("share/"),
+        include(
+            [
+                path("home.png", views.share_card, name="share_card_home"),
+                *(
+                    path(
+                        f"{kind}/<slug:slug>.png",
+                        views.share_card,
+                        {"kind": kind},
+                        name=f"share_card_{kind}",
+                    )
+                    for kind in views.SHARED_MODELS
+                ),
+            ]
+        ),
+    ),
     # /fr/recherche/?q=douane, /en/search/?q=customs
     path(_("search/"), views.search, name="search"),
     # /fr/flux/, /en/feed/: programmes recently published or updated.

@@ -1,5 +1,5 @@
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -12,25 +12,34 @@ from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
 
 from .filters import ProgrammeFilters
+from .metadata import SITE_NAME
+from .overview import programme_overview
+from .pagination import OneQueryPaginator
 from .search import SiteSearch
+from .share_cards import card_for, render_card
 
 
 # Public pages only read: function views answer 405 to POST, PUT, DELETE...
 # as the generic views do, rather than render the page for any method.
 @require_safe
 def home(request):
+    published = Programme.objects.published()
     return render(
         request,
         "programmes/home.html",
         {
             "home_page": HomePage.load(),
-            "programmes": Programme.objects.published(),
+            # The cards and the timeline: this one queryset, to bound if the
+            # page should show a selection. The overview counts them all.
+            "programmes": published.with_related(),
+            "overview": programme_overview(published),
         },
     )
 
 
 class ProgrammeListView(ListView):
     paginate_by = 20
+    paginator_class = OneQueryPaginator
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -42,9 +51,13 @@ class ProgrammeListView(ListView):
     def get_context_data(self, **kwargs):
         # alternate_query: the switcher and hreflang links keep the filters,
         # translated into the other language.
-        return super().get_context_data(
+        context = super().get_context_data(
             filters=self.filters, alternate_query=self.filters, **kwargs
         )
+        # The cards and the comparison table: this page's programmes, with
+        # their regions and organisations (within the query budget).
+        self.filters.attach_related(list(context["programme_list"]))
+        return context
 
 
 class PublicDetailView(DetailView):
@@ -128,7 +141,9 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         return Region.objects.all()
 
     def get_context_data(self, **kwargs):
-        programmes = Programme.objects.published().for_region(self.object)
+        programmes = (
+            Programme.objects.published().for_region(self.object).with_related()
+        )
         # For the map: every country these programmes name, in or out of the region.
         countries = [country for country, _count in programmes.beneficiary_countries()]
         return super().get_context_data(
@@ -155,7 +170,9 @@ def country_detail(request, code):
     if code != code.lower():
         return redirect("programmes:country_detail", code=code.lower(), permanent=True)
     # A valid code that no published programme names has no page either.
-    programmes = get_list_or_404(Programme.objects.published().for_country(code))
+    programmes = get_list_or_404(
+        Programme.objects.published().for_country(code).with_related()
+    )
     return render(
         request,
         "programmes/country_detail.html",
@@ -175,6 +192,32 @@ def search(request):
         "programmes/search.html",
         {"search": site_search, "alternate_query": site_search},
     )
+
+
+SHARED_MODELS = {
+    "programme": Programme,
+    "organisation": Organisation,
+    "region": Region,
+}
+
+
+@require_safe
+def share_card(request, kind=None, slug=None):
+    """The PNG a social network shows for a published page (og:image).
+
+    Drawn on request; the page cache keeps it like a page, and the address's
+    ?v= fingerprint (metadata.py) changes when what the card shows does.
+    """
+    if kind is None:
+        countries = [
+            str(country.code)
+            for country, _count in Programme.objects.published().beneficiary_countries()
+        ]
+        card = card_for(SITE_NAME, home_page=HomePage.load(), countries=countries)
+    else:
+        obj = get_object_or_404(SHARED_MODELS[kind].objects.published(), slug=slug)
+        card = card_for(SITE_NAME, obj)
+    return HttpResponse(render_card(card), content_type="image/png")
 
 
 def page_not_found(request, exception):

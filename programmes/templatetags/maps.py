@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/world_map.html")
-def world_map(countries, title, with_list=False):
+def world_map(countries, title, with_list=False, levels=None, zoom=False):
     """The map with `countries` (Country objects or codes) highlighted and linked.
 
     `with_list` adds the linked list of the countries (Country objects then)
@@ -30,7 +30,9 @@ def world_map(countries, title, with_list=False):
         count,
     ) % {"count": count}
     return {
-        "svg": world_map_svg(urls, get_language(), title, description),
+        "svg": world_map_svg(
+            urls, get_language(), title, description, levels=levels, zoom=zoom
+        ),
         "links": (
             [(country.name, country_url(country.code)) for country in countries]
             if with_list

@@ -22,6 +22,7 @@ def page_metadata(context):
         home_page=context.get("home_page"),
         country=context.get("country"),
         filters=context.get("filters"),
+        overview=context.get("overview"),
     )
 
 

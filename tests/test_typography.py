@@ -1,0 +1,110 @@
+"""French typography: narrow no-break spaces inside guillemets and before
+; : ! ?, typographic apostrophes; on save and by migration 0020, never in the
+content file (programmes/content/text.py)."""
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from programmes.content.text import french_typography, typeset
+from programmes.models import Programme, TranslationState
+
+from .factories import make_programme
+from .helpers import text_of
+
+pytestmark = pytest.mark.django_db
+
+N = "\u202f"
+SITE_TOML = Path(__file__).resolve().parent.parent / "programmes/content/site.toml"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("la page « Projets »", f"la page «{N}Projets{N}»"),
+        ("la page «Projets»", f"la page «{N}Projets{N}»"),
+        ("d'INTERPOL", "d’INTERPOL"),
+        ("Note : voir ; fin ! Vrai ?", f"Note{N}: voir{N}; fin{N}! Vrai{N}?"),
+        ("Attention!", f"Attention{N}!"),
+        ("Note: x", f"Note{N}: x"),
+        # Left alone: times, ratios, addresses, markup and entities.
+        ("à 10:30, 1:2", "à 10:30, 1:2"),
+        (
+            "voir https://example.org/a?b=1 : ici",
+            f"voir https://example.org/a?b=1{N}: ici",
+        ),
+        (
+            "<a href='https://x.org/?q=1'>l'ONUDC</a> &amp; x",
+            "<a href='https://x.org/?q=1'>l’ONUDC</a> &amp; x",
+        ),
+    ],
+)
+def test_french_typography(before, after):
+    assert french_typography(before) == after
+    assert french_typography(after) == after  # nothing changes twice
+
+
+def test_only_french_has_these_rules():
+    assert typeset("Note: it's", "en") == "Note: it's"
+    assert typeset("Note: c'est", "fr") == f"Note{N}: c’est"
+
+
+def test_saving_typesets_french_text_and_no_other_language(db):
+    programme = make_programme(
+        summary_fr="Le projet « X » : l'essor !",
+        summary_en="Project 'X': growth!",
+        website_fr="https://example.org/a?b=c:d",
+    )
+    programme.refresh_from_db()
+    assert programme.summary_fr == f"Le projet «{N}X{N}»{N}: l’essor{N}!"
+    assert programme.summary_en == "Project 'X': growth!"
+    assert programme.website_fr == "https://example.org/a?b=c:d"
+    history = programme.history.count()
+    programme.save()
+    assert programme.history.count() == history + 1
+    assert programme.history.first().summary_fr == programme.summary_fr
+
+
+def test_the_site_shows_french_typography_but_the_content_file_keeps_its_words(
+    client, content
+):
+    assert "programme « Route de la cocaïne »" in SITE_TOML.read_text()
+    # The raw page: text_of() would turn the narrow spaces into spaces.
+    page = client.get("/fr/programmes/aircop/").content.decode()
+    assert f"programme «{N}Route de la cocaïne{N}»" in page
+    # django-countries' French name, with the typographic apostrophe.
+    assert "Côte d’Ivoire" in text_of(client.get("/fr/pays/"))
+
+
+def run_migration():
+    loader = MigrationLoader(connection)
+    key = ("programmes", "0020_french_typography")
+    apps_then = loader.project_state(key).apps
+    loader.get_migration(*key).operations[0].code(apps_then, None)
+
+
+def test_the_migration_typesets_old_rows_history_and_translation_states(db):
+    programme = make_programme(summary_fr="Un résumé.", summary_en="A summary.")
+    rows = Programme.objects.filter(pk=programme.pk)
+    rows.update(summary_fr="Le « projet » d'INTERPOL", name_en="It's: a name")
+    programme.history.update(summary_fr="Le « projet » d'INTERPOL")
+    states = TranslationState.objects.filter(object_id=programme.pk)
+    states.filter(field="summary", language="en").update(
+        source_texts={"fr": "Le « projet » d'INTERPOL"}
+    )
+    last_changed = rows.get().updated_at
+    revisions = programme.history.count()
+
+    run_migration()
+
+    typeset_text = f"Le «{N}projet{N}» d’INTERPOL"
+    assert rows.get().summary_fr == typeset_text
+    assert rows.get().name_en == "It's: a name"
+    assert {r.summary_fr for r in programme.history.all()} == {typeset_text}
+    assert states.get(field="summary", language="en").source_texts == {
+        "fr": typeset_text
+    }
+    assert programme.history.count() == revisions
+    assert rows.get().updated_at == last_changed
