@@ -190,8 +190,18 @@ def schemas():
                     "items": obj(organisation_link | role),
                     "description": "Each organisation's role in the programme.",
                 },
-                "regions": {"type": "array", "items": ref("RegionLink")},
-                "countries": {"type": "array", "items": ref("CountryLink")},
+                "regions": {
+                    "type": "array",
+                    "items": ref("RegionLink"),
+                    "description": "The regions it benefits: those it names, "
+                    "those they lie within or include, and those holding one of "
+                    "its countries (the rule is in the README).",
+                },
+                "countries": {
+                    "type": "array",
+                    "items": ref("CountryLink"),
+                    "description": "The beneficiary countries its sources name.",
+                },
                 "sources": {
                     "type": "array",
                     "items": obj(
@@ -246,7 +256,20 @@ def schemas():
                 "programmes": {
                     "type": "array",
                     "items": ref("ProgrammeLink"),
-                    "description": "The published programmes that benefit it.",
+                    "description": "The published programmes that benefit it "
+                    "(the rule is in the README).",
+                },
+                "within": {
+                    "type": "array",
+                    "items": ref("RegionLink"),
+                    "description": "The smallest regions whose countries include "
+                    "all of its own (Africa for West Africa).",
+                },
+                "includes": {
+                    "type": "array",
+                    "items": ref("RegionLink"),
+                    "description": "The largest regions made of some of its "
+                    "countries (West Africa for Africa).",
                 },
                 "updated_at": TIMESTAMP,
             }

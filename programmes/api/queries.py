@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Participation, Programme, Region
 
 
@@ -25,13 +26,19 @@ def organisations():
 
 
 def regions():
-    return Region.objects.published().prefetch_related(
-        Prefetch(
-            "programmes",
-            queryset=Programme.objects.published(),
-            to_attr="published_programmes",
-        )
-    )
+    """The published regions, each with the programmes benefiting it
+    (`published_programmes`) and the regions it lies within and includes."""
+    geography = Geography.published()
+    published = list(Programme.objects.published())
+    for region in geography.regions:
+        region.published_programmes = geography.programmes_of(region, published)
+        region.parents = geography.parents(region)
+        region.children = geography.children(region)
+    return geography.regions
+
+
+def region(pk):
+    return next((region for region in regions() if region.pk == pk), None)
 
 
 def beneficiary_codes():

@@ -135,7 +135,8 @@ def role(participation):
 # --- Resources ----------------------------------------------------------------
 
 
-def programme_data(programme, request):
+def programme_data(programme, request, geography=None):
+    """`geography` (content/geography.py) spares a query per programme in lists."""
     budget = None
     if programme.budget_amount is not None:
         # A string keeps the decimal amount exact.
@@ -168,7 +169,11 @@ def programme_data(programme, request):
         ],
         "regions": [
             region_link(region, request)
-            for region in programme.beneficiary_regions.all()
+            for region in (
+                geography.regions_of(programme)
+                if geography
+                else programme.benefited_regions
+            )
         ],
         "countries": [
             country_link(country.code.lower(), request)
@@ -226,6 +231,8 @@ def region_data(region, request, beneficiary_codes):
             programme_link(programme, request)
             for programme in region.published_programmes
         ],
+        "within": [region_link(parent, request) for parent in region.parents],
+        "includes": [region_link(child, request) for child in region.children],
         "updated_at": timestamp(region.updated_at),
     }
 

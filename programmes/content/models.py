@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
@@ -163,9 +164,12 @@ class Currency(models.TextChoices):
 
 class ProgrammeQuerySet(PublishableQuerySet):
     def with_related(self):
-        """Prefetch what a page shows: published regions and organisations only."""
+        """Prefetch what a page shows: published organisations only.
+
+        The regions a programme benefits come from a Geography
+        (`benefited_regions`), which knows which programmes name each region.
+        """
         return self.prefetch_related(
-            models.Prefetch("beneficiary_regions", queryset=Region.objects.published()),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.filter(
@@ -174,8 +178,17 @@ class ProgrammeQuerySet(PublishableQuerySet):
             ),
         )
 
-    def for_region(self, region):
-        return self.filter(beneficiary_regions=region)
+    def for_region(self, region, geography=None):
+        """The programmes that benefit the region, by the rule of geography.py.
+
+        Pass the Geography when the caller has one; otherwise the published
+        regions are read (one query).
+        """
+        if geography is None:
+            from .geography import Geography
+
+            geography = Geography.published()
+        return self.filter(geography.benefiting_q(region))
 
     def for_country(self, code):
         return self.filter(naming_country("beneficiary_countries", code))
@@ -330,6 +343,17 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         if self.acronym and self.acronym.lower() not in self.name.lower():
             return f"{self.name} ({self.acronym})"
         return self.name
+
+    @cached_property
+    def benefited_regions(self):
+        """The published regions this programme benefits (geography.py's rule).
+
+        One query for the regions; a page or answer showing many programmes
+        sets it on each from one Geography instead (Geography.annotate).
+        """
+        from .geography import Geography
+
+        return Geography.published().regions_of(self)
 
     @property
     def partners(self):

@@ -18,7 +18,8 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q
-from programmes.content.models import Organisation, Participation, Programme, Region
+from programmes.content.geography import Geography
+from programmes.content.models import Organisation, Participation, Programme
 from programmes.languages import sort_key
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
@@ -44,8 +45,9 @@ def clean_value(value):
 class ProgrammeFilters:
     """The filters of one request, their options and the objects they name.
 
-    Three queries, whatever the amount of content: regions, organisations
-    (with their roles in published programmes) and the beneficiary countries.
+    Five queries, whatever the amount of content: regions, the programmes
+    benefiting them (and the regions they name), organisations (with their
+    roles in published programmes) and the beneficiary countries.
     """
 
     def __init__(self, query):
@@ -62,11 +64,8 @@ class ProgrammeFilters:
                 ),
             )
         )
-        regions = list(
-            Region.objects.published().annotate(
-                programme_count=Count("programmes", filter=published_q("programmes__"))
-            )
-        )
+        self.geography = Geography.published()
+        regions = self.geography.with_programme_counts(Programme.objects.published())
         self.region = self._named(regions, "region")
         self.partner = self._named(organisations, "partner")
         self.funder = self._named(organisations, "funder")
@@ -120,7 +119,7 @@ class ProgrammeFilters:
         if self.unknown:
             return programmes.none()
         if self.region:
-            programmes = programmes.for_region(self.region)
+            programmes = programmes.for_region(self.region, self.geography)
         if self.country:
             programmes = programmes.for_country(self.country.code)
         if self.partner:

@@ -8,6 +8,7 @@ from django.db.models import Max, Value
 from django.urls import reverse
 from modeltranslation.utils import build_localized_fieldname
 
+from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 
 from .fallbacks import hreflang_alternates, hreflang_languages
@@ -115,8 +116,25 @@ class OrganisationSitemap(TranslatedSlugSitemap):
 
 
 class RegionSitemap(TranslatedSlugSitemap):
+    """Regions, each last changed with itself or a programme benefiting it
+    (the rule of programmes/content/geography.py)."""
+
     def items(self):
-        return Region.objects.published()
+        geography = Geography.published()
+        programmes = list(
+            Programme.objects.published().only(
+                "pk", "updated_at", "beneficiary_countries"
+            )
+        )
+        for region in geography.regions:
+            benefiting = geography.programmes_of(region, programmes)
+            region.page_changed = max(
+                [region.updated_at, *(p.updated_at for p in benefiting)]
+            )
+        return geography.regions
+
+    def lastmod(self, item):
+        return item.page_changed
 
 
 class CountrySitemap(I18nSitemap):

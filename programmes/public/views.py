@@ -7,8 +7,10 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q
+from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
+from programmes.languages import sort_key
 
 from .filters import ProgrammeFilters
 from .search import SiteSearch
@@ -110,8 +112,8 @@ class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
 
 class RegionListView(ListView):
     def get_queryset(self):
-        return Region.objects.published().annotate(
-            programme_count=Count("programmes", filter=published_q("programmes__"))
+        return Geography.published().with_programme_counts(
+            Programme.objects.published()
         )
 
 
@@ -120,11 +122,26 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         return Region.objects.all()
 
     def get_context_data(self, **kwargs):
-        programmes = Programme.objects.published().for_region(self.object)
-        # For the map: every country these programmes name, in or out of the region.
-        countries = [country for country, _count in programmes.beneficiary_countries()]
+        geography = Geography.published()
+        region = self.object
+        programmes = Programme.objects.published().for_region(region, geography)
+        # The region's own map: its member countries, those with a page (named
+        # by a published programme) highlighted and linked.
+        with_page = {
+            country.code
+            for country, _count in Programme.objects.published().beneficiary_countries()
+        }
+        members = geography.members_of(region)
         return super().get_context_data(
-            programmes=programmes, countries=countries, **kwargs
+            programmes=programmes,
+            parents=geography.parents(region),
+            children=geography.children(region),
+            member_codes=sorted(members),
+            countries=sorted(
+                (Country(code) for code in members & with_page),
+                key=lambda country: sort_key(country.name),
+            ),
+            **kwargs,
         )
 
 
