@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from programmes.content.facts import Result
 from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Participation, Programme, Region
 
 
 def programmes():
-    return Programme.objects.published().with_related().prefetch_related("sources")
+    return Programme.objects.published().with_related().with_figures()
 
 
 def organisations():
@@ -56,6 +57,7 @@ class BeneficiaryCountry:
     code: str
     programmes: list = field(default_factory=list)
     regions: list = field(default_factory=list)
+    results: list = field(default_factory=list)
 
 
 def countries():
@@ -74,6 +76,12 @@ def countries():
         for country in region.countries:
             if country.code in by_code:
                 by_code[country.code].regions.append(region)
+    for result in Result.objects.of_published_programmes().select_related(
+        "programme", "source"
+    ):
+        for country in result.countries:
+            if country.code in by_code:
+                by_code[country.code].results.append(result)
     return [by_code[code] for code in sorted(by_code)]
 
 
@@ -94,5 +102,8 @@ def country(code):
     if not programmes:
         return None
     return BeneficiaryCountry(
-        code, programmes, list(Region.objects.published().containing(code))
+        code,
+        programmes,
+        list(Region.objects.published().containing(code)),
+        list(Result.objects.of_published_programmes().involving(code)),
     )

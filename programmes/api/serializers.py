@@ -135,8 +135,59 @@ def role(participation):
 # --- Resources ----------------------------------------------------------------
 
 
+def key_fact_data(fact, numbers):
+    """A figure with its date, status and the number of its source."""
+    value = {"kind": fact.kind}
+    if fact.kind in (fact.Kind.NUMBER, fact.Kind.MONEY):
+        value["number"] = str(fact.number)
+    if fact.kind == fact.Kind.MONEY:
+        value["currency"] = fact.currency
+    if fact.kind == fact.Kind.PERIOD:
+        value |= {"first_year": fact.first_year, "last_year": fact.last_year}
+    if fact.kind == fact.Kind.TEXT:
+        value["text"] = translated(fact, "text")
+    return {
+        "label": translated(fact, "label"),
+        "value": value,
+        "display": in_each_language(fact.value_display),
+        "as_of": fact.as_of.isoformat(),
+        "status": fact.status,
+        "source": numbers.get(fact.source_id),
+    }
+
+
+def result_data(result, request, numbers=None):
+    """A dated result or operation; `source` is its number in the programme's
+    sources, or (outside a programme) the source itself."""
+    return {
+        "title": translated(result, "title"),
+        "summary": translated(result, "summary"),
+        "start_date": result.start_date.isoformat(),
+        "end_date": result.end_date.isoformat() if result.end_date else None,
+        "date_precision": result.date_precision,
+        "status": result.status,
+        "countries": [
+            country_link(str(country.code).lower(), request, has_resource=False)
+            for country in result.countries
+        ],
+        "source": numbers.get(result.source_id)
+        if numbers is not None
+        else {
+            "title": translated(result.source, "title"),
+            "url": result.source.url or None,
+            "checked_on": result.source.checked_on.isoformat()
+            if result.source.checked_on
+            else None,
+        },
+    }
+
+
 def programme_data(programme, request, geography=None):
     """`geography` (content/geography.py) spares a query per programme in lists."""
+    numbers = {
+        source.pk: number
+        for number, source in enumerate(programme.sources.all(), start=1)
+    }
     budget = None
     if programme.budget_amount is not None:
         # A string keeps the decimal amount exact.
@@ -181,14 +232,24 @@ def programme_data(programme, request, geography=None):
         ],
         "sources": [
             {
+                "number": number,
                 "title": translated(source, "title"),
                 "url": source.url or None,
+                "address_note": translated(source, "address_note")
+                if not source.url
+                else None,
                 "language": source.language or None,
                 "checked_on": source.checked_on.isoformat()
                 if source.checked_on
                 else None,
             }
-            for source in programme.sources.all()
+            for number, source in enumerate(programme.sources.all(), start=1)
+        ],
+        "key_facts": [
+            key_fact_data(fact, numbers) for fact in programme.key_facts.all()
+        ],
+        "results": [
+            result_data(result, request, numbers) for result in programme.results.all()
         ],
         "updated_at": timestamp(programme.updated_at),
     }
@@ -245,4 +306,9 @@ def country_data(country, request):
             programme_link(programme, request) for programme in country.programmes
         ],
         "regions": [region_link(region, request) for region in country.regions],
+        "results": [
+            programme_link(result.programme, request)
+            | {"result": result_data(result, request)}
+            for result in country.results
+        ],
     }

@@ -178,6 +178,10 @@ class ProgrammeQuerySet(PublishableQuerySet):
             ),
         )
 
+    def with_figures(self):
+        """Prefetch the sources, key facts and results a page or answer shows."""
+        return self.prefetch_related("sources", "key_facts", "results__source")
+
     def for_region(self, region, geography=None):
         """The programmes that benefit the region, by the rule of geography.py.
 
@@ -355,6 +359,16 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
 
         return Geography.published().regions_of(self)
 
+    def number_figures(self):
+        """Give each key fact and result `source_number`: the number of its
+        source in the list of sources (from 1), the note its figure points to."""
+        numbers = {
+            source.pk: number
+            for number, source in enumerate(self.sources.all(), start=1)
+        }
+        for figure in [*self.key_facts.all(), *self.results.all()]:
+            figure.source_number = numbers.get(figure.source_id)
+
     @property
     def partners(self):
         return [
@@ -484,6 +498,15 @@ class Source(TranslatableModel):
         blank=True,
         help_text=_("Leave empty for a document with no public address."),
     )
+    address_note = models.CharField(
+        _("why there is no address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Required when the address is empty, e.g. “printed report” or "
+            "“the address was not recorded when the page was read”."
+        ),
+    )
     language = models.CharField(
         _("language of the page"),
         max_length=10,
@@ -510,6 +533,12 @@ class Source(TranslatableModel):
         require_in_one_language(
             self, "title", _("Give the source's title in at least one language.")
         )
+        if not self.url:
+            require_in_one_language(
+                self,
+                "address_note",
+                _("Give the source's address, or say why it has none."),
+            )
 
 
 class HomePage(TranslatableModel):

@@ -7,6 +7,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q
+from programmes.content.facts import Result
 from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
@@ -81,7 +82,11 @@ class PublicDetailView(DetailView):
 
 class ProgrammeDetailView(RedirectFormerSlugMixin, PublicDetailView):
     def all_objects(self):
-        return Programme.objects.with_related().prefetch_related("sources")
+        return Programme.objects.with_related().with_figures()
+
+    def get_context_data(self, **kwargs):
+        self.object.number_figures()
+        return super().get_context_data(**kwargs)
 
 
 class OrganisationListView(ListView):
@@ -111,6 +116,10 @@ class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
 
 
 class RegionListView(ListView):
+    # A list, not a queryset: the counts follow geography.py's rule.
+    template_name = "programmes/region_list.html"
+    context_object_name = "region_list"
+
     def get_queryset(self):
         return Geography.published().with_programme_counts(
             Programme.objects.published()
@@ -172,6 +181,7 @@ def country_detail(request, code):
             "country": Country(code.upper()),
             "programmes": programmes,
             "regions": Region.objects.published().containing(code),
+            "results": Result.objects.of_published_programmes().involving(code),
         },
     )
 
