@@ -53,7 +53,7 @@ def test_a_region_with_the_same_countries_is_not_within_the_other():
 
 def test_a_programme_benefits_by_name_by_nesting_and_by_country(world):
     africa, west, east, americas, worldwide = world
-    by_country = make_programme(acronym="GHANA", beneficiary_countries=["GH"])
+    make_programme(acronym="GHANA", beneficiary_countries=["GH"])
     for_africa = make_programme(acronym="AFRICA")
     for_africa.beneficiary_regions.add(africa)
     for_west = make_programme(acronym="WEST")

@@ -79,9 +79,11 @@ class KeyFact(TranslatableModel):
             "the source was consulted."
         ),
     )
+    # RESTRICT: a source stays while a figure cites it, yet goes with its
+    # programme, figures included.
     source = models.ForeignKey(
         Source,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="key_facts",
         verbose_name=_("source"),
     )
@@ -191,7 +193,7 @@ class Result(TranslatableModel):
     )
     source = models.ForeignKey(
         Source,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="results",
         verbose_name=_("source"),
     )

@@ -26,6 +26,7 @@ API and the CSV ask this module (or ProgrammeQuerySet.benefiting, which asks
 it), so they agree; tests/test_consistency.py checks that they do.
 """
 
+from django.apps import apps
 from django.db.models import F, Q
 
 from programmes.countries import naming_country
@@ -49,6 +50,9 @@ class Geography:
                 self.named.setdefault(naming, set()).add(row.pk)
         self.regions = list(regions.values())
         self.members = {region.pk: member_codes(region) for region in self.regions}
+        # {region pk: pks of the region and those it lies within or holds},
+        # worked out once per region: pages ask for every pair.
+        self._related, self._codes = {}, {}
 
     @classmethod
     def published(cls):
@@ -57,10 +61,12 @@ class Geography:
         Programmes then need no prefetch of their regions: `benefits` asks
         `named`, which leaves out the regions that are not published.
         """
-        from .models import Region
-
+        # By name: models.py builds on this module, not the other way round.
+        region_model = apps.get_model("programmes", "Region")
         return cls(
-            Region.objects.published().annotate(naming_programme=F("programmes__id"))
+            region_model.objects.published().annotate(
+                naming_programme=F("programmes__id")
+            )
         )
 
     # --- Nesting --------------------------------------------------------------
@@ -122,11 +128,24 @@ class Geography:
 
     # --- The rule -------------------------------------------------------------
 
+    def codes_of(self, programme):
+        key = (programme.pk, id(programme))
+        if key not in self._codes:
+            self._codes[key] = {
+                str(country.code) for country in programme.beneficiary_countries
+            }
+        return self._codes[key]
+
+    def related_pks(self, region):
+        if region.pk not in self._related:
+            self._related[region.pk] = {other.pk for other in self.related(region)}
+        return self._related[region.pk]
+
     def benefits(self, programme, region):
         """The rule, for any programme (a draft being previewed too)."""
         named = self.named.get(programme.pk, set())
-        related = {other.pk for other in self.related(region)}
-        codes = {str(country.code) for country in programme.beneficiary_countries}
+        related = self.related_pks(region)
+        codes = self.codes_of(programme)
         return bool(named & related) or bool(codes & self.members_of(region))
 
     def regions_of(self, programme):
@@ -157,9 +176,8 @@ class Geography:
 
     def benefiting_q(self, region):
         """The rule as a filter on programmes (ProgrammeQuerySet.benefiting)."""
-        from .models import Programme
-
-        naming = Programme.beneficiary_regions.through.objects.filter(
+        programme_model = apps.get_model("programmes", "Programme")
+        naming = programme_model.beneficiary_regions.through.objects.filter(
             region__in=[other.pk for other in self.related(region)]
         )
         condition = Q(pk__in=naming.values("programme_id"))

@@ -25,6 +25,7 @@ from .bases import (
     published_q,
     require_in_one_language,
 )
+from .geography import Geography
 from .money import format_money
 
 
@@ -180,7 +181,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
 
     def with_figures(self):
         """Prefetch the sources, key facts and results a page or answer shows."""
-        return self.prefetch_related("sources", "key_facts", "results__source")
+        return self.prefetch_related("sources", "key_facts", "results")
 
     def for_region(self, region, geography=None):
         """The programmes that benefit the region, by the rule of geography.py.
@@ -189,8 +190,6 @@ class ProgrammeQuerySet(PublishableQuerySet):
         regions are read (one query).
         """
         if geography is None:
-            from .geography import Geography
-
             geography = Geography.published()
         return self.filter(geography.benefiting_q(region))
 
@@ -355,8 +354,6 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         One query for the regions; a page or answer showing many programmes
         sets it on each from one Geography instead (Geography.annotate).
         """
-        from .geography import Geography
-
         return Geography.published().regions_of(self)
 
     def number_figures(self):

@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('confirmed', 'confirmed'), ('stated', 'stated by the programme, not independently confirmed')], default='confirmed', max_length=10, verbose_name='status')),
                 ('display_order', models.PositiveSmallIntegerField(default=0, verbose_name='display order')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_facts', to='programmes.programme', verbose_name='programme')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_facts', to='programmes.source', verbose_name='source')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='key_facts', to='programmes.source', verbose_name='source')),
             ],
             options={
                 'verbose_name': 'key fact',
@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 ('countries', django_countries.fields.CountryField(blank=True, help_text='Only those the source names.', max_length=746, multiple=True, verbose_name='countries involved')),
                 ('status', models.CharField(choices=[('confirmed', 'confirmed'), ('stated', 'stated by the programme, not independently confirmed')], default='confirmed', max_length=10, verbose_name='status')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='programmes.programme', verbose_name='programme')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='programmes.source', verbose_name='source')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='results', to='programmes.source', verbose_name='source')),
             ],
             options={
                 'verbose_name': 'result or operation',
