@@ -26,10 +26,17 @@ API and the CSV ask this module (or ProgrammeQuerySet.benefiting, which asks
 it), so they agree; tests/test_consistency.py checks that they do.
 """
 
+import copy
+
 from django.apps import apps
 from django.db.models import F, Q
 
 from programmes.countries import naming_country
+
+from .version import read_version
+
+# The published regions as last read, and the content version they belong to.
+LOADED = {}
 
 
 def member_codes(region):
@@ -56,18 +63,25 @@ class Geography:
 
     @classmethod
     def published(cls):
-        """One query: every published region and the programmes naming it.
+        """Every published region and the programmes naming it.
 
-        Programmes then need no prefetch of their regions: `benefits` asks
-        `named`, which leaves out the regions that are not published.
+        One query per content version and process (version.py: any write to
+        the content makes a new version), so that pages keep their query
+        budget. Each call gets its own copies of the regions, which callers
+        may annotate. Programmes need no prefetch of their regions: `benefits`
+        asks `named`, which leaves out the regions that are not published.
         """
-        # By name: models.py builds on this module, not the other way round.
-        region_model = apps.get_model("programmes", "Region")
-        return cls(
-            region_model.objects.published().annotate(
-                naming_programme=F("programmes__id")
+        version = read_version()
+        if LOADED.get("version") != version:
+            # By name: models.py builds on this module, not the other way round.
+            region_model = apps.get_model("programmes", "Region")
+            LOADED["rows"] = list(
+                region_model.objects.published().annotate(
+                    naming_programme=F("programmes__id")
+                )
             )
-        )
+            LOADED["version"] = version
+        return cls(copy.copy(row) for row in LOADED["rows"])
 
     # --- Nesting --------------------------------------------------------------
 

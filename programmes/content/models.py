@@ -219,11 +219,20 @@ class ProgrammeQuerySet(PublishableQuerySet):
         Names and order follow the active language. One query, whatever the
         number of programmes.
         """
-        counts = Counter()
-        for codes in self.values_list("beneficiary_countries", flat=True):
-            counts.update(code for code in codes.split(",") if code)
-        countries = [(Country(code), count) for code, count in counts.items()]
-        return sorted(countries, key=lambda item: sort_key(item[0].name))
+        return counted_countries(
+            codes.split(",")
+            for codes in self.values_list("beneficiary_countries", flat=True)
+        )
+
+
+def counted_countries(code_lists):
+    """[(country, number of the lists naming it)], by name in the active
+    language; `code_lists` holds one list of country codes per programme."""
+    counts = Counter()
+    for codes in code_lists:
+        counts.update(str(code) for code in codes if code)
+    countries = [(Country(code), count) for code, count in counts.items()]
+    return sorted(countries, key=lambda item: sort_key(item[0].name))
 
 
 class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):

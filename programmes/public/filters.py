@@ -19,7 +19,12 @@ from django_countries.fields import Country
 
 from programmes.content.bases import published_q
 from programmes.content.geography import Geography
-from programmes.content.models import Organisation, Participation, Programme
+from programmes.content.models import (
+    Organisation,
+    Participation,
+    Programme,
+    counted_countries,
+)
 from programmes.languages import sort_key
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
@@ -45,9 +50,10 @@ def clean_value(value):
 class ProgrammeFilters:
     """The filters of one request, their options and the objects they name.
 
-    Five queries, whatever the amount of content: regions, the programmes
-    benefiting them (and the regions they name), organisations (with their
-    roles in published programmes) and the beneficiary countries.
+    Three queries, whatever the amount of content: regions (with the
+    programmes naming them), the published programmes' countries (region
+    counts and country options) and organisations (with their roles in
+    published programmes).
     """
 
     def __init__(self, query):
@@ -65,7 +71,11 @@ class ProgrammeFilters:
             )
         )
         self.geography = Geography.published()
-        regions = self.geography.with_programme_counts(Programme.objects.published())
+        # One query serves the region counts and the country options.
+        published = list(
+            Programme.objects.published().only("pk", "beneficiary_countries")
+        )
+        regions = self.geography.with_programme_counts(published)
         self.region = self._named(regions, "region")
         self.partner = self._named(organisations, "partner")
         self.funder = self._named(organisations, "funder")
@@ -86,7 +96,10 @@ class ProgrammeFilters:
         )
         self.country_options = [
             country
-            for country, _count in Programme.objects.published().beneficiary_countries()
+            for country, _count in counted_countries(
+                [c.code for c in programme.beneficiary_countries]
+                for programme in published
+            )
         ]
         if self.country and self.country not in self.country_options:
             self.country_options = sorted(
