@@ -122,10 +122,3 @@ def test_a_country_page_lists_the_results_naming_it(client, content):
     assert "Regional meeting of the heads of JAITFs, Abidjan" in text_of(response)
     body = client.get("/api/v1/countries/gh/").json()
     assert [item["acronym"] for item in body["results"]] == ["AIRCOP"]
-
-
-def test_the_feed_lists_each_programme_s_newest_results(client, content):
-    body = client.get("/en/feed/").content.decode()
-
-    assert "Operation Lionfish-Mayag II" in body
-    assert "Regional meeting of the heads of JAITFs, Abidjan" in body

@@ -283,8 +283,21 @@ def schemas():
                     "description": "Numbered from 1: the notes that key facts "
                     "and results point to. A source without an address says why.",
                 },
-                "key_facts": {"type": "array", "items": ref("KeyFact")},
-                "results": {"type": "array", "items": ref("Result")},
+                "key_facts": nullable(
+                    {
+                        "type": "array",
+                        "items": ref("KeyFact"),
+                        "description": "In a programme's own answer; null in lists.",
+                    }
+                ),
+                "results": nullable(
+                    {
+                        "type": "array",
+                        "items": ref("Result"),
+                        "description": "In a programme's own answer, newest "
+                        "first; null in lists.",
+                    }
+                ),
                 "updated_at": TIMESTAMP,
             },
             "A published programme.",

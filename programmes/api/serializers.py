@@ -182,8 +182,12 @@ def result_data(result, request, numbers=None):
     }
 
 
-def programme_data(programme, request, geography=None):
-    """`geography` (content/geography.py) spares a query per programme in lists."""
+def programme_data(programme, request, geography=None, figures=False):
+    """`geography` (content/geography.py) spares a query per programme in lists.
+
+    Key facts and results come with `figures` (a programme's own answer, its
+    figures prefetched); lists give null there.
+    """
     numbers = {
         source.pk: number
         for number, source in enumerate(programme.sources.all(), start=1)
@@ -247,10 +251,14 @@ def programme_data(programme, request, geography=None):
         ],
         "key_facts": [
             key_fact_data(fact, numbers) for fact in programme.key_facts.all()
-        ],
+        ]
+        if figures
+        else None,
         "results": [
             result_data(result, request, numbers) for result in programme.results.all()
-        ],
+        ]
+        if figures
+        else None,
         "updated_at": timestamp(programme.updated_at),
     }
 

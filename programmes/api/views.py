@@ -58,10 +58,10 @@ def programme_list(request):
 
 @api_view(subject=lambda pk: Programme.objects.published().filter(pk=pk))
 def programme_detail(request, pk):
-    programme = queries.programmes().filter(pk=pk).first()
+    programme = queries.programme_with_figures(pk)
     if programme is None:
         raise ApiError(404, f"No published programme has the id {pk}.")
-    return json_response(programme_data(programme, request))
+    return json_response(programme_data(programme, request, figures=True))
 
 
 @api_view

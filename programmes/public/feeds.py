@@ -3,34 +3,13 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from programmes.content.models import Programme
 
 from .fallbacks import fallback_fields, fallback_notice_text
 from .metadata import SITE_NAME
-
-RESULTS_IN_FEED = 3
-
-
-def results_html(programme):
-    """The programme's newest results, dated: "" when it has none."""
-    results = list(programme.results.all())[:RESULTS_IN_FEED]
-    if not results:
-        return ""
-    return format_html(
-        "<p>{}</p><ul>{}</ul>",
-        gettext("Results and operations"),
-        format_html_join(
-            "",
-            '<li>{}: <span lang="{}">{}</span></li>',
-            (
-                (result.date_display(), result.language_of("title"), result.title)
-                for result in results
-            ),
-        ),
-    )
 
 
 class LatestProgrammesFeed(Feed):
@@ -51,11 +30,9 @@ class LatestProgrammesFeed(Feed):
         return str(SITE_NAME)
 
     def items(self):
-        return (
-            Programme.objects.published()
-            .order_by("-updated_at", "-pk")
-            .prefetch_related("results")[: self.limit]
-        )
+        return Programme.objects.published().order_by("-updated_at", "-pk")[
+            : self.limit
+        ]
 
     def item_title(self, programme):
         # Atom titles are plain text: no HTML escaping (unlike RSS).
@@ -66,15 +43,15 @@ class LatestProgrammesFeed(Feed):
         # show a short text under each title. Written as <summary type="html">:
         # escape the text so that a "<" or "&" in it stays text.
         summary = escape(programme.summary)
-        if fallback_fields(programme, ["summary"]):
-            # Another language's text, as on the pages: marked, and said so.
-            summary = format_html(
-                '<p>{}</p><p lang="{}">{}</p>',
-                fallback_notice_text(),
-                programme.language_of("summary"),
-                summary,
-            )
-        return summary + results_html(programme)
+        if not fallback_fields(programme, ["summary"]):
+            return summary
+        # Another language's text, as on the pages: marked, and said so.
+        return format_html(
+            '<p>{}</p><p lang="{}">{}</p>',
+            fallback_notice_text(),
+            programme.language_of("summary"),
+            summary,
+        )
 
     def item_updateddate(self, programme):
         return programme.updated_at

@@ -116,25 +116,10 @@ class OrganisationSitemap(TranslatedSlugSitemap):
 
 
 class RegionSitemap(TranslatedSlugSitemap):
-    """Regions, each last changed with itself or a programme benefiting it
-    (the rule of programmes/content/geography.py)."""
-
     def items(self):
-        geography = Geography.published()
-        programmes = list(
-            Programme.objects.published().only(
-                "pk", "updated_at", "beneficiary_countries"
-            )
-        )
-        for region in geography.regions:
-            benefiting = geography.programmes_of(region, programmes)
-            region.page_changed = max(
-                [region.updated_at, *(p.updated_at for p in benefiting)]
-            )
-        return geography.regions
-
-    def lastmod(self, item):
-        return item.page_changed
+        # The published regions as geography.py reads them (once per content
+        # version): the same regions every page and the API know.
+        return Geography.published().regions
 
 
 class CountrySitemap(I18nSitemap):
