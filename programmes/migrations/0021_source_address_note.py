@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0015_normalise_stored_text'),
+        ('programmes', '0020_french_typography'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0016_source_address_note'),
+        ('programmes', '0021_source_address_note'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
