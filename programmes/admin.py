@@ -16,11 +16,13 @@ from programmes.content.models import (
 )
 from programmes.editing.admin import (
     URL_FIELDS_ASSUME_HTTPS,
+    KeyFactInline,
     LanguageInputsMixin,
     NoRegionFilter,
     NulSafeLookupsMixin,
     ParticipationInline,
     PublicationStatusFilter,
+    ResultInline,
     SourceInline,
 )
 from programmes.editing.change_form import ChangeFormAdminMixin
@@ -85,7 +87,7 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
         *(f"summary_{code}" for code, _name in settings.LANGUAGES),
     ]
     filter_horizontal = ["beneficiary_regions"]
-    inlines = [ParticipationInline, SourceInline]
+    inlines = [ParticipationInline, SourceInline, KeyFactInline, ResultInline]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # The admin's two-pane filter beats a 250-line multiple select.

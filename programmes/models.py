@@ -1,6 +1,7 @@
 """Django's entry point for the app's models, which live with their workflow."""
 
 from .content.bases import PublicationStatus, published_q  # noqa: F401
+from .content.facts import FactStatus, KeyFact, Result  # noqa: F401
 from .content.models import (  # noqa: F401
     Currency,
     HomePage,

@@ -6,10 +6,12 @@ from .languages import required_languages
 from .models import (
     GlossaryTerm,
     HomePage,
+    KeyFact,
     Organisation,
     Participation,
     Programme,
     Region,
+    Result,
     Source,
 )
 
@@ -73,7 +75,17 @@ class HomePageTranslationOptions(TranslationOptions):
 class SourceTranslationOptions(TranslationOptions):
     # Usually given in the cited page's language only; Source.clean() requires
     # a title in at least one language.
-    fields = ("title",)
+    fields = ("title", "address_note")
+
+
+@register(KeyFact)
+class KeyFactTranslationOptions(TranslationOptions):
+    fields = ("label", "text")
+
+
+@register(Result)
+class ResultTranslationOptions(TranslationOptions):
+    fields = ("title", "summary")
 
 
 # Registered here, after modeltranslation, so that the history tables hold a
@@ -87,6 +99,8 @@ simple_history.register(Organisation, excluded_fields=NOT_IN_HISTORY)
 simple_history.register(Region, excluded_fields=["version"])
 simple_history.register(Participation)
 simple_history.register(Source)
+simple_history.register(KeyFact)
+simple_history.register(Result)
 simple_history.register(HomePage, excluded_fields=["version"])
 
 

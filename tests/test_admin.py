@@ -25,7 +25,7 @@ def programme_form(**overrides):
         "display_order": "5",
         "status": "published",
     }
-    for prefix in ("participations", "sources"):
+    for prefix in ("participations", "sources", "key_facts", "results"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

@@ -226,7 +226,7 @@ def test_programme_links_to_organisations_regions_and_countries(client, content)
     expected_roles = [(p.organisation.pk, p.role) for p in aircop.participations.all()]
     assert [(o["id"], o["role"]) for o in body["organisations"]] == expected_roles
     assert [r["id"] for r in body["regions"]] == [
-        r.pk for r in aircop.beneficiary_regions.all()
+        r.pk for r in aircop.benefited_regions
     ]
     assert [c["code"] for c in body["countries"]] == [
         c.code.lower() for c in aircop.beneficiary_countries
@@ -323,6 +323,23 @@ def test_a_region_lists_its_countries_and_programmes(client, content):
     assert {p["id"] for p in body["programmes"]} == set(
         Programme.objects.published().for_region(caribbean).values_list("pk", flat=True)
     )
+
+
+def test_regions_say_what_they_lie_within_and_include(client, content):
+    africa = Region.objects.get(slug_en="africa")
+    west_africa = Region.objects.get(slug_en="west-africa")
+
+    africa_body = get_json(client, f"{API}/regions/{africa.pk}/")
+    west_body = get_json(client, f"{API}/regions/{west_africa.pk}/")
+
+    assert [r["id"] for r in africa_body["includes"]] == [west_africa.pk]
+    assert africa_body["within"] == []
+    assert [r["id"] for r in west_body["within"]] == [africa.pk]
+    assert west_body["includes"] == []
+    # Every programme benefiting West Africa benefits Africa too.
+    west_ids = {p["id"] for p in west_body["programmes"]}
+    assert {"AIRCOP", "CRIMJUST"} <= {p["acronym"] for p in west_body["programmes"]}
+    assert west_ids <= {p["id"] for p in africa_body["programmes"]}
 
 
 # --- Only published programmes --------------------------------------------------

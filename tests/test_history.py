@@ -232,7 +232,9 @@ def test_compare_shows_participations_and_sources_as_they_were(admin_client):
         make_organisation(acronym_fr="ONUDC", acronym_en="UNODC"),
         role="lead",
     )
-    Source.objects.create(programme=programme, title_en="A report")
+    Source.objects.create(
+        programme=programme, title_en="A report", url="https://example.org/"
+    )
     save_in_admin(admin_client, programme, summary_en="Second.")
     new, old = revisions(programme)[:2]
 
@@ -410,7 +412,9 @@ def test_a_deleted_programme_comes_back_with_its_participations_and_sources(
     )
     assert not Participation.objects.filter(pk=removed_earlier.pk).exists()
     kept = add_participation(programme, organisation, role="lead", note_en="Leads.")
-    source = Source.objects.create(programme=programme, title_en="Report")
+    source = Source.objects.create(
+        programme=programme, title_en="Report", url="https://example.org/"
+    )
     pk = programme.pk
     programme.delete()
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from django_countries import countries as all_countries
 
-from programmes.models import Programme
+from programmes.models import Programme, Region
 from programmes.public.maps import WORLD_PATHS, world_map_svg, world_paths
 
 from .factories import make_programme, make_region
@@ -219,22 +219,27 @@ def test_programme_page_maps_its_countries(client, content, url, country_url, na
 @pytest.mark.parametrize(
     ("url", "title", "count_text"),
     [
-        ("/fr/regions/caraibes/", "Carte des pays bénéficiaires", "Les {} pays"),
-        ("/en/regions/caribbean/", "Map of the beneficiary countries", "The {} "),
+        ("/fr/regions/afrique-de-l-ouest/", "Carte de la région Afrique", "les {} "),
+        ("/en/regions/west-africa/", "Map of the region West Africa", "the {} "),
     ],
 )
-def test_region_page_maps_the_countries_of_its_programmes(
+def test_region_page_maps_the_region_and_its_beneficiary_countries(
     client, content, url, title, count_text
 ):
     response = client.get(url)
     svg = page_map(response)
-    programmes = Programme.objects.published().filter(
-        beneficiary_regions__slug_en="caribbean"
-    )
-    expected = {c.code for p in programmes for c in p.beneficiary_countries}
+    region = Region.objects.get(slug_en="west-africa")
+    members = {c.code for c in region.countries}
+    named = {
+        c.code for p in Programme.objects.published() for c in p.beneficiary_countries
+    }
+    expected = members & named
 
-    assert len(expected) > 20  # AIRCOP's and CRIMJUST's countries
+    assert len(expected) > 10  # AIRCOP's and CRIMJUST's West African countries
     assert {href.split("/")[-2].upper() for href, _ in map_links(svg)} == expected
+    # The other members are shaded, not linked; the map frames the region.
+    assert svg.find(f"{SVG}path[@class='world-map__member']") is not None
+    assert svg.get("viewBox") != "0 0 990 439"
     assert svg.find(f"{SVG}title").text.startswith(title)
     assert count_text.format(len(expected)) in svg.find(f"{SVG}desc").text
     # The text equivalent: the same countries, linked, right after the map.
@@ -251,11 +256,11 @@ def test_region_page_maps_the_countries_of_its_programmes(
 def test_every_map_link_leads_to_its_country_page(client, content):
     hrefs = {
         href
-        for url in ("/fr/regions/caraibes/", "/en/regions/caribbean/")
+        for url in ("/fr/regions/caraibes/", "/en/regions/africa/")
         for href, _ in map_links(page_map(client.get(url)))
     }
 
-    assert len(hrefs) > 40
+    assert len(hrefs) > 15
     assert {href: client.get(href).status_code for href in hrefs} == dict.fromkeys(
         hrefs, 200
     )
@@ -270,7 +275,7 @@ def test_no_map_without_countries(client, content, url):
 
 
 def test_region_map_leaves_out_unpublished_programmes(client):
-    region = make_region()
+    region = make_region(countries=["GH", "NG", "SN"])
     make_programme(beneficiary_countries=["GH"]).beneficiary_regions.add(region)
     hidden = make_programme(beneficiary_countries=["NG"], status="draft")
     hidden.beneficiary_regions.add(region)
@@ -279,6 +284,8 @@ def test_region_map_leaves_out_unpublished_programmes(client):
         svg = page_map(client.get(region.get_absolute_url()))
 
     assert map_links(svg) == [("/en/countries/gh/", "Ghana")]
+    # Nigeria and Senegal are members: shaded, not linked.
+    assert svg.find(f"{SVG}path[@class='world-map__member']") is not None
 
 
 def test_country_without_a_shape_stays_in_the_list_only(client):

@@ -218,7 +218,9 @@ TRANSLATED_FIELDS = {
     },
     "Participation": {"note"},
     "HomePage": {"title", "heading", "introduction", "summary"},
-    "Source": {"title"},
+    "Source": {"title", "address_note"},
+    "KeyFact": {"label", "text"},
+    "Result": {"title", "summary"},
 }
 
 

@@ -276,9 +276,10 @@ def test_key_facts_show_budget_and_period_in_the_page_language(client, content):
     french = client.get("/fr/programmes/mayag/").content.decode()
     english = client.get("/en/programmes/mayag/").content.decode()
 
-    assert "<dd>2023–2026</dd>" in french
-    assert "<dd>1,2 million d’euros</dd>" in french
-    assert "<dd>EUR 1.2 million</dd>" in english
+    # Each figure with its date and its note (tests/test_facts.py).
+    assert '<dd>2023–2026 <span class="as-of">(au 27 novembre 2026)</span>' in french
+    assert "<dd>1,2 million d’euros <span" in french
+    assert '<dd>EUR 1.2 million <span class="as-of">(as of 27 November 2026)' in english
 
 
 def test_organisation_page_lists_each_programme_with_its_role(client, content):

@@ -109,6 +109,8 @@ REGION_COLUMNS = [
     *value("id"),
     *own_text("name"),
     *codes("countries"),
+    *names("within"),
+    *names("includes"),
     *names("programmes"),
     *links(),
     *value("updated_at"),

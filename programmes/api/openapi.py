@@ -8,6 +8,7 @@ language keys follow settings.LANGUAGES, so adding a language updates it.
 from django.conf import settings
 from django.urls import reverse
 
+from programmes.content.facts import FactStatus, KeyFact, Result
 from programmes.content.models import OrganisationKind, Participation, ProgrammeStage
 from programmes.languages import language_codes
 
@@ -97,6 +98,7 @@ URI = {"type": "string", "format": "uri"}
 ID = {"type": "integer", "minimum": 1}
 YEAR = nullable({"type": "integer"})
 TIMESTAMP = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
 
 
 def schemas():
@@ -148,6 +150,70 @@ def schemas():
             "pattern": "^[a-z]{2}$",
             "description": "ISO 3166-1 alpha-2 code, lowercase.",
         },
+        "FactStatus": {
+            "enum": list(FactStatus.values),
+            "description": "confirmed, or stated by the programme but not "
+            "independently confirmed.",
+        },
+        "KeyFact": obj(
+            {
+                "label": ref("TranslatedText"),
+                "value": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"enum": list(KeyFact.Kind.values)},
+                        "number": {
+                            "type": "string",
+                            "description": "A decimal number, as text.",
+                        },
+                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                        "first_year": {"type": "integer"},
+                        "last_year": YEAR,
+                        "text": ref("TranslatedText"),
+                    },
+                    "additionalProperties": False,
+                },
+                "display": ref("Label"),
+                "as_of": DATE,
+                "status": ref("FactStatus"),
+                "source": nullable(
+                    {
+                        "type": "integer",
+                        "description": "The `number` of its source in the "
+                        "programme's sources.",
+                    }
+                ),
+            },
+            "A dated, sourced figure.",
+        ),
+        "Result": obj(
+            {
+                "title": ref("TranslatedText"),
+                "summary": ref("TranslatedText"),
+                "start_date": DATE,
+                "end_date": nullable(DATE),
+                "date_precision": {"enum": list(Result.Precision.values)},
+                "status": ref("FactStatus"),
+                "countries": {"type": "array", "items": ref("CountryLink")},
+                "source": {
+                    "anyOf": [
+                        {"type": "integer"},
+                        obj(
+                            {
+                                "title": ref("TranslatedText"),
+                                "url": nullable(URI),
+                                "checked_on": nullable(DATE),
+                            }
+                        ),
+                        {"type": "null"},
+                    ],
+                    "description": "In a programme, the `number` of its source; "
+                    "in a country, the source itself.",
+                },
+            },
+            "A dated result or operation, newest first.",
+        ),
         "ProgrammeLink": obj(programme_link),
         "OrganisationLink": obj(organisation_link),
         "RegionLink": obj(region_link),
@@ -190,21 +256,48 @@ def schemas():
                     "items": obj(organisation_link | role),
                     "description": "Each organisation's role in the programme.",
                 },
-                "regions": {"type": "array", "items": ref("RegionLink")},
-                "countries": {"type": "array", "items": ref("CountryLink")},
+                "regions": {
+                    "type": "array",
+                    "items": ref("RegionLink"),
+                    "description": "The regions it benefits: those it names, "
+                    "those they lie within or include, and those holding one of "
+                    "its countries (the rule is in the README).",
+                },
+                "countries": {
+                    "type": "array",
+                    "items": ref("CountryLink"),
+                    "description": "The beneficiary countries its sources name.",
+                },
                 "sources": {
                     "type": "array",
                     "items": obj(
                         {
+                            "number": {"type": "integer", "minimum": 1},
                             "title": ref("TranslatedText"),
                             "url": nullable(URI),
+                            "address_note": nullable(ref("TranslatedText")),
                             "language": nullable({"enum": languages}),
-                            "checked_on": nullable(
-                                {"type": "string", "format": "date"}
-                            ),
+                            "checked_on": nullable(DATE),
                         }
                     ),
+                    "description": "Numbered from 1: the notes that key facts "
+                    "and results point to. A source without an address says why.",
                 },
+                "key_facts": nullable(
+                    {
+                        "type": "array",
+                        "items": ref("KeyFact"),
+                        "description": "In a programme's own answer; null in lists.",
+                    }
+                ),
+                "results": nullable(
+                    {
+                        "type": "array",
+                        "items": ref("Result"),
+                        "description": "In a programme's own answer, newest "
+                        "first; null in lists.",
+                    }
+                ),
                 "updated_at": TIMESTAMP,
             },
             "A published programme.",
@@ -246,7 +339,20 @@ def schemas():
                 "programmes": {
                     "type": "array",
                     "items": ref("ProgrammeLink"),
-                    "description": "The published programmes that benefit it.",
+                    "description": "The published programmes that benefit it "
+                    "(the rule is in the README).",
+                },
+                "within": {
+                    "type": "array",
+                    "items": ref("RegionLink"),
+                    "description": "The smallest regions whose countries include "
+                    "all of its own (Africa for West Africa).",
+                },
+                "includes": {
+                    "type": "array",
+                    "items": ref("RegionLink"),
+                    "description": "The largest regions made of some of its "
+                    "countries (West Africa for Africa).",
                 },
                 "updated_at": TIMESTAMP,
             }
@@ -261,6 +367,11 @@ def schemas():
                     "type": "array",
                     "items": ref("RegionLink"),
                     "description": "The regions that contain it.",
+                },
+                "results": {
+                    "type": "array",
+                    "items": obj(programme_link | {"result": ref("Result")}),
+                    "description": "The results and operations naming it.",
                 },
             },
             "A country named by at least one published programme.",

@@ -4,11 +4,21 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from programmes.content.facts import Result
+from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Participation, Programme, Region
 
 
 def programmes():
+    """Published programmes for lists and the CSV: figures are in each
+    programme's own answer (programme_with_figures), within the query budget."""
     return Programme.objects.published().with_related().prefetch_related("sources")
+
+
+def programme_with_figures(pk):
+    return (
+        Programme.objects.published().with_related().with_figures().filter(pk=pk)
+    ).first()
 
 
 def organisations():
@@ -25,13 +35,19 @@ def organisations():
 
 
 def regions():
-    return Region.objects.published().prefetch_related(
-        Prefetch(
-            "programmes",
-            queryset=Programme.objects.published(),
-            to_attr="published_programmes",
-        )
-    )
+    """The published regions, each with the programmes benefiting it
+    (`published_programmes`) and the regions it lies within and includes."""
+    geography = Geography.published()
+    published = list(Programme.objects.published())
+    for region in geography.regions:
+        region.published_programmes = geography.programmes_of(region, published)
+        region.parents = geography.parents(region)
+        region.children = geography.children(region)
+    return geography.regions
+
+
+def region(pk):
+    return next((region for region in regions() if region.pk == pk), None)
 
 
 def beneficiary_codes():
@@ -49,6 +65,7 @@ class BeneficiaryCountry:
     code: str
     programmes: list = field(default_factory=list)
     regions: list = field(default_factory=list)
+    results: list = field(default_factory=list)
 
 
 def countries():
@@ -67,6 +84,12 @@ def countries():
         for country in region.countries:
             if country.code in by_code:
                 by_code[country.code].regions.append(region)
+    for result in Result.objects.of_published_programmes().select_related(
+        "programme", "source"
+    ):
+        for country in result.countries:
+            if country.code in by_code:
+                by_code[country.code].results.append(result)
     return [by_code[code] for code in sorted(by_code)]
 
 
@@ -87,5 +110,8 @@ def country(code):
     if not programmes:
         return None
     return BeneficiaryCountry(
-        code, programmes, list(Region.objects.published().containing(code))
+        code,
+        programmes,
+        list(Region.objects.published().containing(code)),
+        list(Result.objects.of_published_programmes().involving(code)),
     )

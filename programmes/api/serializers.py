@@ -135,7 +135,63 @@ def role(participation):
 # --- Resources ----------------------------------------------------------------
 
 
-def programme_data(programme, request):
+def key_fact_data(fact, numbers):
+    """A figure with its date, status and the number of its source."""
+    value = {"kind": fact.kind}
+    if fact.kind in (fact.Kind.NUMBER, fact.Kind.MONEY):
+        value["number"] = str(fact.number)
+    if fact.kind == fact.Kind.MONEY:
+        value["currency"] = fact.currency
+    if fact.kind == fact.Kind.PERIOD:
+        value |= {"first_year": fact.first_year, "last_year": fact.last_year}
+    if fact.kind == fact.Kind.TEXT:
+        value["text"] = translated(fact, "text")
+    return {
+        "label": translated(fact, "label"),
+        "value": value,
+        "display": in_each_language(fact.value_display),
+        "as_of": fact.as_of.isoformat(),
+        "status": fact.status,
+        "source": numbers.get(fact.source_id),
+    }
+
+
+def result_data(result, request, numbers=None):
+    """A dated result or operation; `source` is its number in the programme's
+    sources, or (outside a programme) the source itself."""
+    return {
+        "title": translated(result, "title"),
+        "summary": translated(result, "summary"),
+        "start_date": result.start_date.isoformat(),
+        "end_date": result.end_date.isoformat() if result.end_date else None,
+        "date_precision": result.date_precision,
+        "status": result.status,
+        "countries": [
+            country_link(str(country.code).lower(), request, has_resource=False)
+            for country in result.countries
+        ],
+        "source": numbers.get(result.source_id)
+        if numbers is not None
+        else {
+            "title": translated(result.source, "title"),
+            "url": result.source.url or None,
+            "checked_on": result.source.checked_on.isoformat()
+            if result.source.checked_on
+            else None,
+        },
+    }
+
+
+def programme_data(programme, request, geography=None, figures=False):
+    """`geography` (content/geography.py) spares a query per programme in lists.
+
+    Key facts and results come with `figures` (a programme's own answer, its
+    figures prefetched); lists give null there.
+    """
+    numbers = {
+        source.pk: number
+        for number, source in enumerate(programme.sources.all(), start=1)
+    }
     budget = None
     if programme.budget_amount is not None:
         # A string keeps the decimal amount exact.
@@ -168,7 +224,11 @@ def programme_data(programme, request):
         ],
         "regions": [
             region_link(region, request)
-            for region in programme.beneficiary_regions.all()
+            for region in (
+                geography.regions_of(programme)
+                if geography
+                else programme.benefited_regions
+            )
         ],
         "countries": [
             country_link(country.code.lower(), request)
@@ -176,15 +236,29 @@ def programme_data(programme, request):
         ],
         "sources": [
             {
+                "number": number,
                 "title": translated(source, "title"),
                 "url": source.url or None,
+                "address_note": translated(source, "address_note")
+                if not source.url
+                else None,
                 "language": source.language or None,
                 "checked_on": source.checked_on.isoformat()
                 if source.checked_on
                 else None,
             }
-            for source in programme.sources.all()
+            for number, source in enumerate(programme.sources.all(), start=1)
         ],
+        "key_facts": [
+            key_fact_data(fact, numbers) for fact in programme.key_facts.all()
+        ]
+        if figures
+        else None,
+        "results": [
+            result_data(result, request, numbers) for result in programme.results.all()
+        ]
+        if figures
+        else None,
         "updated_at": timestamp(programme.updated_at),
     }
 
@@ -226,6 +300,8 @@ def region_data(region, request, beneficiary_codes):
             programme_link(programme, request)
             for programme in region.published_programmes
         ],
+        "within": [region_link(parent, request) for parent in region.parents],
+        "includes": [region_link(child, request) for child in region.children],
         "updated_at": timestamp(region.updated_at),
     }
 
@@ -238,4 +314,9 @@ def country_data(country, request):
             programme_link(programme, request) for programme in country.programmes
         ],
         "regions": [region_link(region, request) for region in country.regions],
+        "results": [
+            programme_link(result.programme, request)
+            | {"result": result_data(result, request)}
+            for result in country.results
+        ],
     }

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Programme, Region
 
 from . import downloads, openapi, queries
@@ -47,25 +48,29 @@ def unknown_address(request):
 
 @api_view(paginated=True)
 def programme_list(request):
+    geography = Geography.published()
     return paginated_response(
-        request, queries.programmes(), lambda item: programme_data(item, request)
+        request,
+        queries.programmes(),
+        lambda item: programme_data(item, request, geography),
     )
 
 
 @api_view(subject=lambda pk: Programme.objects.published().filter(pk=pk))
 def programme_detail(request, pk):
-    programme = queries.programmes().filter(pk=pk).first()
+    programme = queries.programme_with_figures(pk)
     if programme is None:
         raise ApiError(404, f"No published programme has the id {pk}.")
-    return json_response(programme_data(programme, request))
+    return json_response(programme_data(programme, request, figures=True))
 
 
 @api_view
 def programme_csv(request):
+    geography = Geography.published()
     return downloads.csv_response(
         "programmes.csv",
         downloads.PROGRAMME_COLUMNS,
-        (programme_data(item, request) for item in queries.programmes()),
+        (programme_data(item, request, geography) for item in queries.programmes()),
     )
 
 
@@ -111,7 +116,7 @@ def region_list(request):
 
 @api_view(subject=lambda pk: Region.objects.published().filter(pk=pk))
 def region_detail(request, pk):
-    region = queries.regions().filter(pk=pk).first()
+    region = queries.region(pk)
     if region is None:
         raise ApiError(404, f"No region has the id {pk}.")
     return json_response(region_data(region, request, queries.beneficiary_codes()))

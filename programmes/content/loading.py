@@ -22,6 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django_countries.fields import CountryField
 
+from .facts import KeyFact, Result
 from .history import LOADED_REASON, one_revision
 from .models import (
     HomePage,
@@ -259,6 +260,10 @@ def programme_records(programme):
         programme.pop("participations", []), f"{where} participations"
     )
     sources = tables(programme.pop("sources", []), f"{where} sources")
+    figures = {
+        "key_facts": programme.pop("key_facts", []),
+        "results": programme.pop("results", []),
+    }
     regions = programme.pop("regions", [])
     if not isinstance(regions, list):
         raise ContentError(f"{where} regions must be an array of region keys.")
@@ -284,7 +289,11 @@ def programme_records(programme):
             Participation,
             participation,
         )
+    # A figure names its source by the source's `ref` (e.g. "S4", the facts
+    # sheet's number), unique within the programme.
+    source_keys = {}
     for position, source in enumerate(sources, start=1):
+        ref = source.pop("ref", None)
         source["programme"] = f"programme:{key}"
         source.setdefault("display_order", position)
         title = next((v for name, v in source.items() if name.startswith("title_")), "")
@@ -292,7 +301,27 @@ def programme_records(programme):
             raise ContentError(
                 f"A source of programme:{key} has no title_fr or title_en."
             )
+        if ref is not None:
+            source_keys[text(ref, f"The ref of a source of {where}")] = (
+                f"source:{key}:{title}"
+            )
         yield Record(f"source:{key}:{title}", Source, source)
+    for name, model in (("key_facts", KeyFact), ("results", Result)):
+        for position, fact in enumerate(tables(figures[name], f"{where} {name}"), 1):
+            ref = text(
+                fact.get("source", ""), f"The source of a {name} item of {where}"
+            )
+            if ref not in source_keys:
+                raise ContentError(
+                    f"A {name} item of {where} cites {ref}, which is not the ref "
+                    "of one of its sources."
+                )
+            fact["source"] = source_keys[ref]
+            fact["programme"] = f"programme:{key}"
+            if model is KeyFact:
+                fact.setdefault("display_order", position)
+            label = fact.get("label_en") or fact.get("title_en") or str(position)
+            yield Record(f"{name}:{key}:{label}", model, fact)
 
 
 class ContentLoader:

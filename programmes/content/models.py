@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
@@ -24,6 +25,7 @@ from .bases import (
     published_q,
     require_in_one_language,
 )
+from .geography import Geography
 from .money import format_money
 from .pictograms import Pictogram
 
@@ -164,9 +166,12 @@ class Currency(models.TextChoices):
 
 class ProgrammeQuerySet(PublishableQuerySet):
     def with_related(self):
-        """Prefetch what a page shows: published regions and organisations only."""
+        """Prefetch what a page shows: published organisations only.
+
+        The regions a programme benefits come from a Geography
+        (`benefited_regions`), which knows which programmes name each region.
+        """
         return self.prefetch_related(
-            models.Prefetch("beneficiary_regions", queryset=Region.objects.published()),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.filter(
@@ -175,8 +180,19 @@ class ProgrammeQuerySet(PublishableQuerySet):
             ),
         )
 
-    def for_region(self, region):
-        return self.filter(beneficiary_regions=region)
+    def with_figures(self):
+        """Prefetch the sources, key facts and results a page or answer shows."""
+        return self.prefetch_related("sources", "key_facts", "results")
+
+    def for_region(self, region, geography=None):
+        """The programmes that benefit the region, by the rule of geography.py.
+
+        Pass the Geography when the caller has one; otherwise the published
+        regions are read (one query).
+        """
+        if geography is None:
+            geography = Geography.published()
+        return self.filter(geography.benefiting_q(region))
 
     def for_country(self, code):
         return self.filter(naming_country("beneficiary_countries", code))
@@ -204,11 +220,20 @@ class ProgrammeQuerySet(PublishableQuerySet):
         Names and order follow the active language. One query, whatever the
         number of programmes.
         """
-        counts = Counter()
-        for codes in self.values_list("beneficiary_countries", flat=True):
-            counts.update(code for code in codes.split(",") if code)
-        countries = [(Country(code), count) for code, count in counts.items()]
-        return sorted(countries, key=lambda item: sort_key(item[0].name))
+        return counted_countries(
+            codes.split(",")
+            for codes in self.values_list("beneficiary_countries", flat=True)
+        )
+
+
+def counted_countries(code_lists):
+    """[(country, number of the lists naming it)], by name in the active
+    language; `code_lists` holds one list of country codes per programme."""
+    counts = Counter()
+    for codes in code_lists:
+        counts.update(str(code) for code in codes if code)
+    countries = [(Country(code), count) for code, count in counts.items()]
+    return sorted(countries, key=lambda item: sort_key(item[0].name))
 
 
 class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
@@ -341,6 +366,25 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         if self.acronym and self.acronym.lower() not in self.name.lower():
             return f"{self.name} ({self.acronym})"
         return self.name
+
+    @cached_property
+    def benefited_regions(self):
+        """The published regions this programme benefits (geography.py's rule).
+
+        One query for the regions; a page or answer showing many programmes
+        sets it on each from one Geography instead (Geography.annotate).
+        """
+        return Geography.published().regions_of(self)
+
+    def number_figures(self):
+        """Give each key fact and result `source_number`: the number of its
+        source in the list of sources (from 1), the note its figure points to."""
+        numbers = {
+            source.pk: number
+            for number, source in enumerate(self.sources.all(), start=1)
+        }
+        for figure in [*self.key_facts.all(), *self.results.all()]:
+            figure.source_number = numbers.get(figure.source_id)
 
     @property
     def partners(self):
@@ -498,6 +542,15 @@ class Source(TranslatableModel):
         blank=True,
         help_text=_("Leave empty for a document with no public address."),
     )
+    address_note = models.CharField(
+        _("why there is no address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Required when the address is empty, e.g. “printed report” or "
+            "“the address was not recorded when the page was read”."
+        ),
+    )
     language = models.CharField(
         _("language of the page"),
         max_length=10,
@@ -524,6 +577,12 @@ class Source(TranslatableModel):
         require_in_one_language(
             self, "title", _("Give the source's title in at least one language.")
         )
+        if not self.url:
+            require_in_one_language(
+                self,
+                "address_note",
+                _("Give the source's address, or say why it has none."),
+            )
 
 
 class HomePage(TranslatableModel):

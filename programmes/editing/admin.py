@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationTabularInline
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 from modeltranslation.fields import TranslationField
 
+from programmes.content.facts import KeyFact, Result
 from programmes.content.models import (
     Participation,
     Source,
@@ -138,6 +139,54 @@ class ParticipationInline(
     fields = ["organisation", "role", "note", "display_order"]
 
 
+class ProgrammeSourceChoiceMixin:
+    """The source of a figure is one of the programme's own sources (saved
+    first: a new programme's figures are added once its sources exist)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        source = formset.form.base_fields.get("source")
+        if source is not None:
+            source.queryset = Source.objects.filter(programme=obj)
+        return formset
+
+
+class KeyFactInline(
+    ProgrammeSourceChoiceMixin,
+    TextOnlyUnlessPublisherInlineMixin,
+    LabelledControlsInlineMixin,
+    TranslationStackedInline,
+):
+    model = KeyFact
+    extra = 0
+    fields = [
+        "label",
+        ("kind", "status"),
+        ("number", "currency"),
+        ("first_year", "last_year"),
+        "text",
+        ("as_of", "source"),
+        "display_order",
+    ]
+
+
+class ResultInline(
+    ProgrammeSourceChoiceMixin,
+    TextOnlyUnlessPublisherInlineMixin,
+    LabelledControlsInlineMixin,
+    TranslationStackedInline,
+):
+    model = Result
+    extra = 0
+    fields = [
+        "title",
+        "summary",
+        ("start_date", "end_date", "date_precision"),
+        "countries",
+        ("source", "status"),
+    ]
+
+
 class SourceInline(
     LanguageInputsMixin,
     ChangeFormInlineMixin,
@@ -148,4 +197,11 @@ class SourceInline(
     model = Source
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
-    fields = ["title", "url", "language", "checked_on", "display_order"]
+    fields = [
+        "title",
+        "url",
+        "address_note",
+        "language",
+        "checked_on",
+        "display_order",
+    ]

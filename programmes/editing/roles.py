@@ -7,8 +7,8 @@ permission changes its text only.
 
 - Editors create, edit, publish and archive content. They delete no programme,
   organisation, region or home page (archiving hides a page and keeps it); they
-  may delete a programme's participation and source rows, whose deletions the
-  history keeps.
+  may delete a programme's participation, source, key fact and result rows,
+  whose deletions the history keeps.
 - Translators change the translatable text of existing records; never add,
   delete or publish, glossary terms included (they correct them).
 - Both see the translation dashboard, mark translations as checked, export
@@ -23,7 +23,7 @@ ADMINISTRATORS = "Administrators"
 
 # Records editors write, and the rows edited inside a programme's form.
 CONTENT = ["programme", "organisation", "region", "homepage"]
-ROWS = ["participation", "source"]
+ROWS = ["participation", "source", "keyfact", "result"]
 PUBLISHABLE = ["programme", "organisation", "region"]
 # Revisions (django-simple-history): read by editors and translators, written
 # by saves only.
@@ -34,6 +34,8 @@ HISTORY = [
     "historicalregion",
     "historicalparticipation",
     "historicalsource",
+    "historicalkeyfact",
+    "historicalresult",
     "historicalhomepage",
 ]
 

@@ -18,7 +18,13 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q
-from programmes.content.models import Organisation, Participation, Programme, Region
+from programmes.content.geography import Geography
+from programmes.content.models import (
+    Organisation,
+    Participation,
+    Programme,
+    counted_countries,
+)
 from programmes.languages import list_separator, other_language_attributes, sort_key
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
@@ -44,8 +50,10 @@ def clean_value(value):
 class ProgrammeFilters:
     """The filters of one request, their options and the objects they name.
 
-    Three queries, whatever the amount of content: regions, organisations
-    (with their roles in published programmes) and the beneficiary countries.
+    Three queries, whatever the amount of content: regions (with the
+    programmes naming them), the published programmes' countries (region
+    counts and country options) and organisations (with their roles in
+    published programmes).
     """
 
     def __init__(self, query):
@@ -62,11 +70,12 @@ class ProgrammeFilters:
                 ),
             )
         )
-        regions = list(
-            Region.objects.published().annotate(
-                programme_count=Count("programmes", filter=published_q("programmes__"))
-            )
+        self.geography = Geography.published()
+        # One query serves the region counts and the country options.
+        published = list(
+            Programme.objects.published().only("pk", "beneficiary_countries")
         )
+        regions = self.geography.with_programme_counts(published)
         self.regions, self.organisations = regions, organisations
         self.region = self._named(regions, "region")
         self.partner = self._named(organisations, "partner")
@@ -88,7 +97,10 @@ class ProgrammeFilters:
         )
         self.country_options = [
             country
-            for country, _count in Programme.objects.published().beneficiary_countries()
+            for country, _count in counted_countries(
+                [c.code for c in programme.beneficiary_countries]
+                for programme in published
+            )
         ]
         if self.country and self.country not in self.country_options:
             self.country_options = sorted(
@@ -169,7 +181,7 @@ class ProgrammeFilters:
         if self.unknown:
             return programmes.none()
         if self.region:
-            programmes = programmes.for_region(self.region)
+            programmes = programmes.for_region(self.region, self.geography)
         if self.country:
             programmes = programmes.for_country(self.country.code)
         if self.partner:

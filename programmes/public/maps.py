@@ -105,14 +105,23 @@ def zoomed_view_box(codes):
 
 
 def world_map_svg(
-    urls, language, title, description, id_prefix="world-map", levels=None, zoom=False
+    urls,
+    language,
+    title,
+    description,
+    id_prefix="world-map",
+    levels=None,
+    zoom=False,
+    members=(),
 ):
     """The map with the countries of `urls` ({alpha-2 code: address}) as links.
 
     Country names are in `language`; `title` and `description` name and
     describe the map for screen readers. `levels` ({code: 1..4}) shades each
     country by a level, for a map of how many programmes benefit each;
-    `zoom` frames the map on the linked countries. Returns a SafeString.
+    `zoom` frames the map on the linked countries. With `members` (a region's
+    countries), the map frames them instead and shades those that are not
+    links. Returns a SafeString.
     """
     return cached_world_map_svg(
         tuple(urls.items()),
@@ -122,6 +131,7 @@ def world_map_svg(
         id_prefix,
         tuple(sorted((levels or {}).items())),
         zoom,
+        tuple(sorted(members)),
     )
 
 
@@ -130,7 +140,7 @@ def world_map_svg(
 # page cache does not answer) gets it without escaping the world's outlines.
 @functools.lru_cache(maxsize=256)
 def cached_world_map_svg(
-    url_items, language, title, description, id_prefix, level_items=(), zoom=False
+    url_items, language, title, description, id_prefix, level_items, zoom, members
 ):
     urls = dict(url_items)
     levels = dict(level_items)
@@ -140,24 +150,36 @@ def cached_world_map_svg(
             ((Country(code).name, code, url) for code, url in urls.items()),
             key=lambda link: sort_key(str(link[0])),
         )
-    # Every other country, and the shapes with no ISO code, in one path.
+    # Every other country, and the shapes with no ISO code, in one path; the
+    # region's other members in another.
     background = "".join(
-        [d for code, d in paths["countries"].items() if code not in urls]
+        [
+            d
+            for code, d in paths["countries"].items()
+            if code not in urls and code not in members
+        ]
         + paths["unassigned"]
     )
-    if zoom:
-        view_box = zoomed_view_box(urls)
+    framed = members or (urls if zoom else ())
+    if framed:
+        view_box = zoomed_view_box(framed)
         # Dots keep the same size on screen however far the map zooms in.
         scale = view_box[2] / float(paths["viewBox"].split()[2])
         view_box = " ".join(str(value) for value in view_box)
     else:
         view_box, scale = paths["viewBox"], 1
+    zoom = bool(framed)
+    shaded = "".join(
+        paths["countries"][code]
+        for code in members
+        if code not in urls and code in paths["countries"]
+    )
     width, height = view_box.split()[2:]
     return format_html(
         '<svg class="world-map" viewBox="{}" width="{}" height="{}" role="group" '
         'aria-labelledby="{}-title" aria-describedby="{}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<path class="world-map__land" d="{}"{}/>{}</svg>',
+        '<path class="world-map__land" d="{}"{}/>{}{}</svg>',
         view_box,
         width,
         height,
@@ -169,6 +191,9 @@ def cached_world_map_svg(
         description,
         background,
         NON_SCALING if zoom else "",
+        format_html('<path class="world-map__member" d="{}"{}/>', shaded, NON_SCALING)
+        if shaded
+        else "",
         format_html_join(
             "",
             "{}",

@@ -319,7 +319,7 @@ def programme_data(programme, url, absolute, description):
             "name": region.name,
             "url": absolute(region.get_absolute_url()),
         }
-        for region in programme.beneficiary_regions.all()
+        for region in programme.benefited_regions
     ] + [
         {
             "@type": "Country",

@@ -45,7 +45,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from programmes.content.models import Organisation, Programme, Region
+from programmes.content.geography import Geography
+from programmes.content.models import Organisation, Programme
 from programmes.content.rich_text import plain_text
 from programmes.countries import countries_sorted_by_name, naming_country
 from programmes.languages import language_codes, sort_key
@@ -212,10 +213,13 @@ class SiteSearch:
         return {"q": self.query} if self.query else {}
 
     def _search(self):
-        regions = self._matching_in_python(Region.objects.published(), REGION_FIELDS)
+        geography = Geography.published()
+        regions = self._matching_in_python(geography.regions, REGION_FIELDS)
         countries = self._matching_countries()
         programmes = self._programmes(
-            benefiting=benefiting(regions, [country.code for country, _n in countries])
+            benefiting=benefiting(
+                geography, regions, [country.code for country, _n in countries]
+            )
         )
         groups = [
             ResultGroup("programmes", _("Programmes"), programmes),
@@ -342,15 +346,13 @@ class SiteSearch:
         return [obj for _score, _position, obj in sorted(scored)]
 
 
-def benefiting(regions, country_codes):
-    """A filter on programmes: those linked to one of the regions or whose
-    beneficiary countries include one of the codes (an empty Q without any)."""
+def benefiting(geography, regions, country_codes):
+    """A filter on programmes: those that benefit one of the regions (the rule
+    of programmes/content/geography.py) or whose beneficiary countries include
+    one of the codes (an empty Q without any)."""
     condition = Q()
-    if regions:
-        links = Programme.beneficiary_regions.through.objects.filter(
-            region__in=[region.pk for region in regions]
-        )
-        condition |= Q(pk__in=links.values("programme_id"))
+    for region in regions:
+        condition |= geography.benefiting_q(region)
     for code in country_codes:
         condition |= naming_country("beneficiary_countries", code)
     return condition

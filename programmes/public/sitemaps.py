@@ -7,6 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Value
 from django.urls import reverse
 
+from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 
 from .fallbacks import hreflang_alternates, hreflang_languages
@@ -110,7 +111,9 @@ class OrganisationSitemap(TranslatedSlugSitemap):
 
 class RegionSitemap(TranslatedSlugSitemap):
     def items(self):
-        return Region.objects.published()
+        # The published regions as geography.py reads them (once per content
+        # version): the same regions every page and the API know.
+        return Geography.published().regions
 
 
 class CountrySitemap(I18nSitemap):

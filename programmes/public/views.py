@@ -8,8 +8,11 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q, with_slug
+from programmes.content.facts import Result
+from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
+from programmes.languages import sort_key
 
 from .filters import ProgrammeFilters
 from .metadata import SITE_NAME
@@ -100,7 +103,11 @@ class PublicDetailView(DetailView):
 
 class ProgrammeDetailView(RedirectFormerSlugMixin, PublicDetailView):
     def all_objects(self):
-        return Programme.objects.with_related().prefetch_related("sources")
+        return Programme.objects.with_related().with_figures()
+
+    def get_context_data(self, **kwargs):
+        self.object.number_figures()
+        return super().get_context_data(**kwargs)
 
 
 class OrganisationListView(ListView):
@@ -130,9 +137,13 @@ class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
 
 
 class RegionListView(ListView):
+    # A list, not a queryset: the counts follow geography.py's rule.
+    template_name = "programmes/region_list.html"
+    context_object_name = "region_list"
+
     def get_queryset(self):
-        return Region.objects.published().annotate(
-            programme_count=Count("programmes", filter=published_q("programmes__"))
+        return Geography.published().with_programme_counts(
+            Programme.objects.published()
         )
 
 
@@ -141,13 +152,28 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         return Region.objects.all()
 
     def get_context_data(self, **kwargs):
+        geography = Geography.published()
+        region = self.object
         programmes = (
-            Programme.objects.published().for_region(self.object).with_related()
+            Programme.objects.published().for_region(region, geography).with_related()
         )
-        # For the map: every country these programmes name, in or out of the region.
-        countries = [country for country, _count in programmes.beneficiary_countries()]
+        # The region's own map: its member countries, those with a page (named
+        # by a published programme) highlighted and linked.
+        with_page = {
+            country.code
+            for country, _count in Programme.objects.published().beneficiary_countries()
+        }
+        members = geography.members_of(region)
         return super().get_context_data(
-            programmes=programmes, countries=countries, **kwargs
+            programmes=programmes,
+            parents=geography.parents(region),
+            children=geography.children(region),
+            member_codes=sorted(members),
+            countries=sorted(
+                (Country(code) for code in members & with_page),
+                key=lambda country: sort_key(country.name),
+            ),
+            **kwargs,
         )
 
 
@@ -180,6 +206,7 @@ def country_detail(request, code):
             "country": Country(code.upper()),
             "programmes": programmes,
             "regions": Region.objects.published().containing(code),
+            "results": Result.objects.of_published_programmes().involving(code),
         },
     )
 

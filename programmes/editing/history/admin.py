@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
 from programmes.content.bases import Illustrated, Publishable
+from programmes.content.facts import KeyFact, Result
 from programmes.content.history import (
     RECOVERED_REASON,
     RESTORED_PATTERN,
@@ -406,6 +407,8 @@ class HistoryAdminMixin:
                 for label, model in (
                     (Participation._meta.verbose_name_plural, Participation),
                     (Source._meta.verbose_name_plural, Source),
+                    (KeyFact._meta.verbose_name_plural, KeyFact),
+                    (Result._meta.verbose_name_plural, Result),
                 )
             ]
         context = self.history_context(

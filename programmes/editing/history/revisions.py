@@ -16,6 +16,7 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
 from programmes.content.bases import Illustrated, PublicationStatus, Publishable
+from programmes.content.facts import KeyFact, Result
 from programmes.content.history import (
     RECOVERED_REASON,
     m2m_history_model,
@@ -297,8 +298,8 @@ def recreate(record, **changes):
 def recover(model, pk):
     """Bring a deleted object back from its last revision, as a draft.
 
-    A programme comes back with the participations and sources deleted with
-    it. Returns (object, [rows that could not come back]). Raises
+    A programme comes back with the participations, sources, key facts and
+    results deleted with it. Returns (object, [rows that could not come back]). Raises
     ValidationError, with nothing written, when the object breaks a rule of
     today (e.g. its slug was taken since).
     """
@@ -315,7 +316,8 @@ def recover(model, pk):
         with one_revision(obj):
             set_many_to_many(obj, snapshot)
         if model is Programme:
-            for row_model in (Participation, Source):
+            # Sources before the figures that cite them.
+            for row_model in (Participation, Source, KeyFact, Result):
                 for deletion in deleted_rows(row_model, pk, record.history_date):
                     row = last_state(row_model, deletion.id)
                     try:

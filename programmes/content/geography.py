@@ -1,0 +1,200 @@
+"""Which regions a programme benefits: one rule, worked out from the data.
+
+A region is a grouping of countries (Region.countries). Regions nest through
+their countries: region A lies within region B when A's countries are some,
+not all, of B's (West Africa within Africa). Nobody records the nesting by
+hand, so it cannot disagree with the countries.
+
+A programme names beneficiary countries and, where its text names them,
+regions. It benefits a region R when
+
+1. it names R;
+2. it names a region that R lies within (a programme for Africa is for West
+   Africa too);
+3. it names a region that lies within R (working in West Africa is working
+   in Africa);
+4. one of its beneficiary countries is a member of R.
+
+A region with no member countries (Worldwide) nests in nothing and holds
+nothing: a programme benefits it only by naming it, and a global programme is
+not repeated on every region's page. Country pages list the programmes that
+name the country, never those that name only a region: a source naming a
+region does not say that each of its countries takes part.
+
+Only published regions count. Every page, filter, search, the sitemap, the
+API and the CSV ask this module (or ProgrammeQuerySet.benefiting, which asks
+it), so they agree; tests/test_consistency.py checks that they do.
+"""
+
+import copy
+
+from django.apps import apps
+from django.db.models import F, Q
+
+from programmes.countries import naming_country
+
+from .version import read_version
+
+# The published regions as last read, and the content version they belong to.
+LOADED = {}
+
+
+def member_codes(region):
+    return frozenset(str(country.code) for country in region.countries)
+
+
+class Geography:
+    """The published regions, how they nest, and who benefits where."""
+
+    def __init__(self, rows):
+        """`rows`: regions, each annotated `naming_programme` (the pk of a
+        programme naming it, or None) and repeated for each such programme."""
+        regions, self.named = {}, {}
+        for row in rows:
+            regions.setdefault(row.pk, row)
+            naming = getattr(row, "naming_programme", None)
+            if naming is not None:
+                self.named.setdefault(naming, set()).add(row.pk)
+        self.regions = list(regions.values())
+        self.members = {region.pk: member_codes(region) for region in self.regions}
+        # {region pk: pks of the region and those it lies within or holds},
+        # worked out once per region: pages ask for every pair.
+        self._related, self._codes = {}, {}
+
+    @classmethod
+    def published(cls):
+        """Every published region and the programmes naming it.
+
+        One query per content version and process (version.py: any write to
+        the content makes a new version), so that pages keep their query
+        budget. Each call gets its own copies of the regions, which callers
+        may annotate. Programmes need no prefetch of their regions: `benefits`
+        asks `named`, which leaves out the regions that are not published.
+        """
+        version = read_version()
+        if LOADED.get("version") != version:
+            # By name: models.py builds on this module, not the other way round.
+            region_model = apps.get_model("programmes", "Region")
+            LOADED["rows"] = list(
+                region_model.objects.published().annotate(
+                    naming_programme=F("programmes__id")
+                )
+            )
+            LOADED["version"] = version
+        return cls(copy.copy(row) for row in LOADED["rows"])
+
+    # --- Nesting --------------------------------------------------------------
+
+    def lies_within(self, inner, outer):
+        """True when `inner`'s countries are some, not all, of `outer`'s."""
+        inside, outside = self.members_of(inner), self.members_of(outer)
+        return bool(inside) and inside < outside
+
+    def members_of(self, region):
+        """The codes of the region's countries (a previewed draft's too)."""
+        if region.pk in self.members:
+            return self.members[region.pk]
+        return member_codes(region)
+
+    def wider(self, region):
+        """The regions `region` lies within, at every level."""
+        return [
+            other
+            for other in self.regions
+            if other.pk != region.pk and self.lies_within(region, other)
+        ]
+
+    def narrower(self, region):
+        """The regions lying within `region`, at every level."""
+        return [
+            other
+            for other in self.regions
+            if other.pk != region.pk and self.lies_within(other, region)
+        ]
+
+    def parents(self, region):
+        """The smallest regions `region` lies within (Africa for West Africa)."""
+        wider = self.wider(region)
+        return [
+            parent
+            for parent in wider
+            if not any(self.lies_within(other, parent) for other in wider)
+        ]
+
+    def children(self, region):
+        """The largest regions lying within `region` (West Africa for Africa)."""
+        narrower = self.narrower(region)
+        return [
+            child
+            for child in narrower
+            if not any(self.lies_within(child, other) for other in narrower)
+        ]
+
+    def related(self, region):
+        """The region and every region it lies within or holds: naming any of
+        them benefits it (rules 1 to 3)."""
+        return [region, *self.wider(region), *self.narrower(region)]
+
+    def containing(self, code):
+        """The regions of which the country (ISO code) is a member."""
+        code = str(code).upper()
+        return [region for region in self.regions if code in self.members[region.pk]]
+
+    # --- The rule -------------------------------------------------------------
+
+    def codes_of(self, programme):
+        key = (programme.pk, id(programme))
+        if key not in self._codes:
+            self._codes[key] = {
+                str(country.code) for country in programme.beneficiary_countries
+            }
+        return self._codes[key]
+
+    def related_pks(self, region):
+        if region.pk not in self._related:
+            self._related[region.pk] = {other.pk for other in self.related(region)}
+        return self._related[region.pk]
+
+    def benefits(self, programme, region):
+        """The rule, for any programme (a draft being previewed too)."""
+        named = self.named.get(programme.pk, set())
+        related = self.related_pks(region)
+        codes = self.codes_of(programme)
+        return bool(named & related) or bool(codes & self.members_of(region))
+
+    def regions_of(self, programme):
+        """The published regions the programme benefits, in display order."""
+        return [region for region in self.regions if self.benefits(programme, region)]
+
+    def annotate(self, programmes):
+        """Set `benefited_regions` on each programme, sparing each a query;
+        returns them as a list."""
+        programmes = list(programmes)
+        for programme in programmes:
+            programme.benefited_regions = self.regions_of(programme)
+        return programmes
+
+    def with_programme_counts(self, programmes):
+        """The regions, each with `programme_count`: how many of `programmes`
+        benefit it."""
+        programmes = list(programmes)
+        for region in self.regions:
+            region.programme_count = len(self.programmes_of(region, programmes))
+        return self.regions
+
+    def programmes_of(self, region, programmes):
+        """The programmes that benefit `region`."""
+        return [
+            programme for programme in programmes if self.benefits(programme, region)
+        ]
+
+    def benefiting_q(self, region):
+        """The rule as a filter on programmes (ProgrammeQuerySet.benefiting)."""
+        programme_model = apps.get_model("programmes", "Programme")
+        naming = programme_model.beneficiary_regions.through.objects.filter(
+            region__in=[other.pk for other in self.related(region)]
+        )
+        condition = Q(pk__in=naming.values("programme_id"))
+        for code in sorted(self.members_of(region)):
+            condition |= naming_country("beneficiary_countries", code)
+        return condition
