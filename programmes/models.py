@@ -13,5 +13,6 @@ from .content.models import (  # noqa: F401
     Region,
     Source,
 )
+from .content.search_index import SearchEntry  # noqa: F401
 from .editing.models import SlugRedirect  # noqa: F401
 from .translating.models import GlossaryTerm, TranslationState  # noqa: F401

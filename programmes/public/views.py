@@ -161,11 +161,18 @@ def country_detail(request, code):
 
 @require_safe
 def search(request):
-    site_search = SiteSearch(request.GET.get("q", ""))
+    site_search = SiteSearch(request.GET.get("q", ""), request.GET.get("page"))
+    page_obj = site_search.page_obj
     return render(
         request,
         "programmes/search.html",
-        {"search": site_search, "alternate_query": site_search},
+        {
+            "search": site_search,
+            "alternate_query": site_search,
+            # For includes/pagination.html, as a ListView gives them.
+            "page_obj": page_obj,
+            "is_paginated": page_obj is not None and page_obj.paginator.num_pages > 1,
+        },
     )
 
 
