@@ -1,6 +1,7 @@
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from django_countries import countries
@@ -14,16 +15,44 @@ from .filters import ProgrammeFilters
 from .search import SiteSearch
 
 
+# The home page shows the first programmes in the editors' order, and links to
+# the full list: its size stays the same however many are published.
+HOME_PROGRAMME_COUNT = 12
+# Cards of programmes on a region's or a country's page; entries of an
+# organisation's list of programmes.
+CARDS_PER_PAGE = 24
+ENTRIES_PER_PAGE = 50
+
+
+def paginated(request, items, per_page, name):
+    """The context of one page of `items`, as a ListView gives it: `name` holds
+    the page's items. ?page=N out of range, or not a number, is a 404."""
+    paginator = Paginator(items, per_page)
+    try:
+        page_obj = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404 from None
+    return {
+        name: page_obj.object_list,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "is_paginated": page_obj.has_other_pages(),
+    }
+
+
 # Public pages only read: function views answer 405 to POST, PUT, DELETE...
 # as the generic views do, rather than render the page for any method.
 @require_safe
 def home(request):
+    programmes = list(Programme.objects.published()[: HOME_PROGRAMME_COUNT + 1])
     return render(
         request,
         "programmes/home.html",
         {
             "home_page": HomePage.load(),
-            "programmes": Programme.objects.published(),
+            "programmes": programmes[:HOME_PROGRAMME_COUNT],
+            # One more than shown: whether the full list has others.
+            "more_programmes": len(programmes) > HOME_PROGRAMME_COUNT,
         },
     )
 
@@ -105,7 +134,12 @@ class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
             .select_related("programme")
             .order_by("programme__display_order", "programme__pk", "display_order")
         )
-        return super().get_context_data(participations=participations, **kwargs)
+        return super().get_context_data(
+            **paginated(
+                self.request, participations, ENTRIES_PER_PAGE, "participations"
+            ),
+            **kwargs,
+        )
 
 
 class RegionListView(ListView):
@@ -124,7 +158,9 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         # For the map: every country these programmes name, in or out of the region.
         countries = [country for country, _count in programmes.beneficiary_countries()]
         return super().get_context_data(
-            programmes=programmes, countries=countries, **kwargs
+            countries=countries,
+            **paginated(self.request, programmes, CARDS_PER_PAGE, "programmes"),
+            **kwargs,
         )
 
 
@@ -146,15 +182,22 @@ def country_detail(request, code):
     # One address per country: /gh/, never /GH/ or /Gh/.
     if code != code.lower():
         return redirect("programmes:country_detail", code=code.lower(), permanent=True)
+    context = paginated(
+        request,
+        Programme.objects.published().for_country(code),
+        CARDS_PER_PAGE,
+        "programmes",
+    )
     # A valid code that no published programme names has no page either.
-    programmes = get_list_or_404(Programme.objects.published().for_country(code))
+    if not context["paginator"].count:
+        raise Http404
     return render(
         request,
         "programmes/country_detail.html",
         {
             "country": Country(code.upper()),
-            "programmes": programmes,
             "regions": Region.objects.published().containing(code),
+            **context,
         },
     )
 
