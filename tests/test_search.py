@@ -554,6 +554,7 @@ def test_rebuilding_the_index_writes_every_entry_again(db):
     )
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite without FTS5")
 def test_without_fts5_the_index_is_read_with_like(client, content, monkeypatch):
     monkeypatch.setattr("programmes.public.search.has_fts5", lambda: False)
 
