@@ -14,7 +14,6 @@ from programmes.editing.redirects import RedirectFormerSlugMixin
 from .filters import ProgrammeFilters
 from .search import SiteSearch
 
-
 # The home page shows the first programmes in the editors' order, and links to
 # the full list: its size stays the same however many are published.
 HOME_PROGRAMME_COUNT = 12
