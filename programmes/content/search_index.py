@@ -33,6 +33,7 @@ from .rich_text import plain_text
 # nothing else can reach a full-text query's syntax.
 WORD = re.compile(r"[^\W_]+")
 FTS_TABLE = "programmes_searchentry_fts"
+COLUMNS = ("names", "summary", "body")
 # The text searched for each kind, by column.
 INDEXED_FIELDS = {
     Programme: {
@@ -148,13 +149,31 @@ def entries_for(obj):
 
 
 def update_entries(sender, instance, raw=False, **kwargs):
-    """post_save: the object's entries say what it says now."""
+    """post_save: the object's entries say what it says now.
+
+    Only the entries whose words changed are written: a save that changes
+    nothing searched writes nothing here.
+    """
     if raw:
         return  # loaddata: rebuild() afterwards
     kind = kind_of(sender)
+    existing = {
+        entry.language: entry
+        for entry in SearchEntry.objects.filter(**{kind: instance})
+    }
     with transaction.atomic():
-        SearchEntry.objects.filter(**{kind: instance}).delete()
-        SearchEntry.objects.bulk_create(entries_for(instance))
+        for entry in entries_for(instance):
+            old = existing.pop(entry.language, None)
+            if old is None:
+                entry.save()
+            elif any(
+                getattr(old, column) != getattr(entry, column) for column in COLUMNS
+            ):
+                for column in COLUMNS:
+                    setattr(old, column, getattr(entry, column))
+                old.save(update_fields=COLUMNS)
+        # Languages no longer on the site.
+        SearchEntry.objects.filter(pk__in=[e.pk for e in existing.values()]).delete()
 
 
 def rebuild():
