@@ -2,7 +2,7 @@
 
 Rows are built from the API's own dicts, so the CSV and the JSON agree, and
 written as they are read: the response streams, the records are read from the
-database a hundred at a time, and memory stays the same whatever their number. A
+database a thousand at a time, and memory stays bounded whatever their number. A
 record's own text columns hold only that language's text: an empty cell means
 the record has no text in that language (the JSON says which language the
 site shows instead). Names of related records are shown as the site shows
@@ -131,8 +131,9 @@ def cell(value):
     return value
 
 
-# Records read from the database at a time (their related records with them).
-CHUNK_SIZE = 100
+# Records read from the database at a time (their related records with them):
+# memory holds this many, and the queries grow by one set per this many.
+CHUNK_SIZE = 1000
 
 
 class Line:
