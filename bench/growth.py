@@ -13,7 +13,8 @@ dashboard, the median of BENCH_GROWTH_ROUNDS (3) requests after one warm-up,
 with the size of the answer; then `export_translations`, `import_translations`
 of a one-unit change and `export_site`, each in a process of its own, with
 their time and peak memory (maximum resident set size). It prints one table:
-the seed's figure, SIZE's, their ratio and the answer's size at SIZE.
+the seed's figure, SIZE's, their ratio, the answer's size at SIZE and, for
+pages, the CPU time of a request (which moves less with the machine's load).
 
 Times are wall-clock on whatever else the machine runs: compare the two columns
 of one run, never figures from different days.
@@ -96,7 +97,9 @@ def addresses():
 
 
 def measure_pages():
-    """{label: (median ms, bytes)} for every address, in this process."""
+    """{label: (median ms, bytes, median CPU ms)} for every address, in this
+    process. CPU time (SQLite's included: it runs in this process) moves much
+    less than wall time when other programs share the machine."""
     import logging
 
     from django.conf import settings
@@ -117,14 +120,15 @@ def measure_pages():
         if response.status_code != 200:
             sys.exit(f"{address} answered {response.status_code}, not 200")
         size = len(b"".join(response)) if response.streaming else len(response.content)
-        times = []
+        times, cpu = [], []
         for _ in range(ROUNDS):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(address)
             if response.streaming:
                 b"".join(response)
             times.append((time.perf_counter() - started) * 1000)
-        results[label] = (statistics.median(times), size)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        results[label] = (statistics.median(times), size, statistics.median(cpu))
     return results
 
 
@@ -238,19 +242,27 @@ def human_size(count):
 
 def print_table(size, small, large):
     print()
-    print(f"| address or command | seed | +{size} | ratio | at +{size} |")
-    print("|---|---|---|---|---|")
-    for label, (before, _bytes) in small["pages"].items():
-        after, length = large["pages"][label]
+    print(
+        f"| address or command | seed | +{size} | ratio | at +{size} "
+        f"| CPU seed → +{size} |"
+    )
+    print("|---|---|---|---|---|---|")
+    for label, (before, _bytes, *before_cpu) in small["pages"].items():
+        after, length, *after_cpu = large["pages"][label]
+        cpu = (
+            f"{before_cpu[0]:.0f} → {after_cpu[0]:.0f} ms"
+            if before_cpu and after_cpu
+            else ""
+        )
         print(
             f"| {label} | {before:.0f} ms | {after:.0f} ms "
-            f"| {after / before:.1f}× | {human_size(length)} |"
+            f"| {after / before:.1f}× | {human_size(length)} | {cpu} |"
         )
     for label, (before, before_mb) in small["commands"].items():
         after, after_mb = large["commands"][label]
         print(
             f"| {label} | {before:.1f} s / {before_mb:.0f} MB "
-            f"| {after:.1f} s / {after_mb:.0f} MB | {after / before:.1f}× | |"
+            f"| {after:.1f} s / {after_mb:.0f} MB | {after / before:.1f}× | | |"
         )
     print()
     print(

@@ -228,16 +228,16 @@ def test_grow_adds_published_programmes_and_organisations_through_the_models():
 
 def test_growth_table_gives_both_sizes_their_ratio_and_the_size(capsys):
     small = {
-        "pages": {"/fr/": [10.0, 5000]},
+        "pages": {"/fr/": [10.0, 5000, 8.0]},
         "commands": {"export_site": [2.0, 80.0]},
     }
     large = {
-        "pages": {"/fr/": [30.0, 40960]},
+        "pages": {"/fr/": [30.0, 40960, 20.0]},
         "commands": {"export_site": [20.0, 120.0]},
     }
 
     growth.print_table(2000, small, large)
 
     table = capsys.readouterr().out
-    assert "| /fr/ | 10 ms | 30 ms | 3.0× | 40 KB |" in table
-    assert "| export_site | 2.0 s / 80 MB | 20.0 s / 120 MB | 10.0× | |" in table
+    assert "| /fr/ | 10 ms | 30 ms | 3.0× | 40 KB | 8 → 20 ms |" in table
+    assert "| export_site | 2.0 s / 80 MB | 20.0 s / 120 MB | 10.0× | | |" in table
