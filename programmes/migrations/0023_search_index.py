@@ -60,7 +60,7 @@ def make_full_text_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0015_normalise_stored_text"),
+        ("programmes", "0022_key_facts_and_results"),
     ]
 
     operations = [
