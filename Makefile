@@ -56,10 +56,14 @@ export: setup ## Write the public site as static files into var/export/ (DIR=...
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(MANAGE) export_site "$(or $(DIR),var/export)" $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-bench: setup ## Measure the site with wrk: app, app cache, nginx front, static limit (bench/run.py)
+bench: setup ## Measure the site with wrk (bench/run.py); with SIZE=2000, its cost as content grows (bench/growth.py)
+ifdef SIZE
+	$(BIN)/python -m bench.growth $(SIZE)
+else
 	@echo "==> Collecting static files"
 	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/python -m bench.run
+endif
 
 bench-render: setup ## CPU per uncached render, in one process (bench/render.py)
 	$(BIN)/python -m bench.render

@@ -125,7 +125,7 @@ def directives(response):
 
 
 def storable(request, response):
-    if response.status_code not in CACHEABLE_STATUSES or response.streaming:
+    if response.status_code not in CACHEABLE_STATUSES:
         return False
     if response.status_code != 200 and request.META.get("QUERY_STRING"):
         # Made-up addresses are endless: keeping each would push real pages out.
@@ -147,6 +147,33 @@ def storable(request, response):
 
 def freeze(response):
     return (response.status_code, list(response.items()), response.content)
+
+
+# A streamed answer (a CSV download) is kept once sent, up to this size.
+MAX_STREAMED_BYTES = 32 * 1024 * 1024
+
+
+def keep_when_sent(response, key):
+    """Streams `response` as it is, and stores it under `key` once all sent.
+
+    The visitor gets each part as it is made; the cache gets the whole, so the
+    next request is a hit like any page's. Parts past MAX_STREAMED_BYTES are
+    sent but the answer is then not kept.
+    """
+    status, headers, parts = response.status_code, list(response.items()), []
+    stream = response.streaming_content
+
+    def sending():
+        size = 0
+        for part in stream:
+            if size <= MAX_STREAMED_BYTES:
+                parts.append(part)
+                size += len(part)
+            yield part
+        if size <= MAX_STREAMED_BYTES:
+            cache.set(key, (status, headers, b"".join(parts)), SERVER_TIMEOUT)
+
+    response.streaming_content = sending()
 
 
 def thaw(entry):
@@ -211,7 +238,9 @@ class PageCacheMiddleware:
             if response.status_code == 200 and not response.has_header("ETag"):
                 set_response_etag(response)
             # HEAD answers get the same headers, but only GET fills the cache.
-            if request.method == "GET":
+            if request.method == "GET" and response.streaming:
+                keep_when_sent(response, self.page_key(request, token))
+            elif request.method == "GET":
                 cache.set(
                     self.page_key(request, token), freeze(response), SERVER_TIMEOUT
                 )

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +9,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
-        from .content import version
+        from .content import search_index, version
         from .editing import redirects
         from .editing.images import renditions
         from .models import Organisation, Programme, Region
@@ -27,6 +27,12 @@ class ProgrammesConfig(AppConfig):
         for model in (Programme, Organisation, Region):
             pre_save.connect(redirects.remember_slugs, sender=model)
             post_save.connect(redirects.record_slug_changes, sender=model)
+
+        # The search index follows every save (programmes/content/search_index.py);
+        # migrate fills it when it lacks a language of the site.
+        for model in search_index.INDEXED_FIELDS:
+            post_save.connect(search_index.update_entries, sender=model)
+        post_migrate.connect(search_index.rebuild_if_incomplete, sender=self)
 
         # Every save keeps each field's translation status current, however the
         # record was saved (programmes/translating/status.py).

@@ -14,5 +14,6 @@ from .content.models import (  # noqa: F401
     Region,
     Source,
 )
+from .content.search_index import SearchEntry  # noqa: F401
 from .editing.models import LinkCheck, SlugRedirect  # noqa: F401
 from .translating.models import GlossaryTerm, TranslationState  # noqa: F401

@@ -2,8 +2,11 @@
 
 import pytest
 
-from bench import render, run, servers
+from bench import growth, render, run, servers
+from bench.content import grow
 from bench.run import CACHED, FRONT, LIMIT, UNCACHED, Result
+from programmes.languages import language_codes
+from programmes.models import Organisation, Participation, Programme, SearchEntry
 
 WRK_REPORT = """\
 Running 10s test @ http://127.0.0.1:8107/fr/
@@ -204,3 +207,37 @@ def test_render_measures_cpu_per_request_of_published_pages(client, content):
 def test_render_refuses_a_page_that_is_not_there(client, content):
     with pytest.raises(ValueError, match="404"):
         render.measure(client, "/fr/programmes/nowhere/", requests=1, rounds=1)
+
+
+# --- bench/growth.py and bench/content.py ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_grow_adds_published_programmes_and_organisations_through_the_models():
+    grow(3, progress=lambda line: None)
+
+    assert Programme.objects.published().count() == 3
+    assert Organisation.objects.published().count() == 3
+    assert Participation.objects.count() == 6
+    # Saved through the models: the search index has them, in every language.
+    assert SearchEntry.objects.filter(programme__isnull=False).count() == 3 * len(
+        language_codes()
+    )
+    assert Programme.objects.filter(name_fr__contains="Mayagüez").count() == 1
+
+
+def test_growth_table_gives_both_sizes_their_ratio_and_the_size(capsys):
+    small = {
+        "pages": {"/fr/": [10.0, 5000, 8.0]},
+        "commands": {"export_site": [2.0, 80.0]},
+    }
+    large = {
+        "pages": {"/fr/": [30.0, 40960, 20.0]},
+        "commands": {"export_site": [20.0, 120.0]},
+    }
+
+    growth.print_table(2000, small, large)
+
+    table = capsys.readouterr().out
+    assert "| /fr/ | 10 ms | 30 ms | 3.0× | 40 KB | 8 → 20 ms |" in table
+    assert "| export_site | 2.0 s / 80 MB | 20.0 s / 120 MB | 10.0× | | |" in table

@@ -29,8 +29,9 @@ def download(client, url):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     filename = url.rsplit("/", 1)[1]
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
-    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
-    text = response.content.decode("utf-8-sig")
+    body = response.getvalue()  # streamed: read once
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark
+    text = body.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
@@ -76,7 +77,7 @@ def test_accents_survive_in_utf8(client, content):
 
     assert rows["ec"]["name_fr"] == "Équateur"
     assert rows["ec"]["name_en"] == "Ecuador"
-    assert "Équateur".encode() in client.get(DOWNLOADS["countries"]).content
+    assert "Équateur".encode() in client.get(DOWNLOADS["countries"]).getvalue()
 
 
 def test_an_empty_cell_means_no_text_in_that_language(client, content):
@@ -211,3 +212,16 @@ def test_list_pages_link_to_a_licence_set_in_the_environment(client, content, se
 
     assert link.get("href") == "https://licence.example/1.0"
     assert link.text == "Test Licence 1.0"
+
+
+def test_downloads_stream_their_rows_as_they_read_them(client, db):
+    for _ in range(3):
+        make_programme()
+
+    response = client.get(DOWNLOADS["programmes"])
+
+    # Not built in memory first: the header line comes before any record is read.
+    assert response.streaming
+    lines = iter(response.streaming_content)
+    assert next(lines).startswith("\ufeffid,".encode())
+    assert len(list(lines)) == 3

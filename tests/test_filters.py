@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programmes.models import Programme
+from programmes.public.filters import MAX_ORGANISATION_OPTIONS
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 from .helpers import parse, text_of
@@ -411,3 +412,27 @@ def test_query_count_is_the_same_with_4_and_200_programmes(client, db):
     assert with_200.pop(urls[-1]) == with_200[urls[1]]
     assert with_200 == with_4
     assert max(with_4.values()) <= 6, with_4
+
+
+def test_partner_and_funder_choices_are_bounded_to_the_most_active(client):
+    busy = make_organisation(name_en="Busy agency", slug_en="busy")
+    for _ in range(2):
+        add_participation(make_programme(), busy)
+    quiet = []
+    for number in range(MAX_ORGANISATION_OPTIONS + 3):
+        organisation = make_organisation(slug_en=f"quiet-{number}")
+        add_participation(make_programme(), organisation)
+        quiet.append(organisation)
+
+    options = parse(client.get("/en/programmes/")).findall(
+        ".//select[@name='partner']/option"
+    )
+    values = [option.get("value") for option in options]
+    assert len(values) == MAX_ORGANISATION_OPTIONS + 1  # and "All partners"
+    assert "busy" in values
+
+    # A link naming one left out still filters, and offers it chosen.
+    left_out = next(o for o in quiet if o.slug_en not in values)
+    response = client.get("/en/programmes/", {"partner": left_out.slug_en})
+    chosen = parse(response).find(".//select[@name='partner']/option[@selected]")
+    assert chosen.get("value") == left_out.slug_en

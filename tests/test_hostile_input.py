@@ -1106,7 +1106,7 @@ def test_markup_in_stored_text_is_escaped_on_every_page(
         assert response["Content-Type"].startswith(("application/json", "text/csv"))
         assert response["X-Content-Type-Options"] == "nosniff"
     # ...but no cell of the CSV download starts a formula.
-    csv_text = client.get("/api/v1/programmes.csv").content.decode("utf-8-sig")
+    csv_text = client.get("/api/v1/programmes.csv").getvalue().decode("utf-8-sig")
     assert f",{FORMULA}," not in csv_text
     assert f",'{FORMULA}," in csv_text
     page = client.get(detail).content

@@ -90,7 +90,10 @@ def test_every_public_address_is_answered_from_the_cache_the_second_time(client)
     for language, statuses in addresses.items():
         for url, status in statuses.items():
             headers = {"accept-language": language}
-            assert client.get(url, headers=headers).status_code == status, url
+            first = client.get(url, headers=headers)
+            assert first.status_code == status, url
+            if first.streaming:
+                first.getvalue()  # sent in full, as the server does
             with CaptureQueriesContext(connection) as queries:
                 again = client.get(url, headers=headers)
             if (
@@ -551,3 +554,21 @@ def test_the_code_fingerprint_covers_every_folder_of_the_project_and_no_library(
         "locale",
     }
     assert not any(folder.is_relative_to(sys.prefix) for folder in folders)
+
+
+def test_a_streamed_download_is_kept_once_sent_in_full(client):
+    make_programme()
+    url = "/api/v1/programmes.csv"
+
+    unread = client.get(url)
+    assert unread.streaming
+    # Not sent in full: nothing kept, the next request reads the database.
+    with CaptureQueriesContext(connection) as queries:
+        sent = client.get(url).getvalue()
+    assert len(queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert not queries
+    assert again.content == sent
+    assert again["Content-Type"] == "text/csv; charset=utf-8"

@@ -124,7 +124,14 @@ def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client)
         for url, status in urls.items()
     }
     assert statuses == expected
-    assert with_200 == with_4
+    # Never more with 200; a page of search results may need fewer (its 20
+    # results are then all programmes: no organisation or region to read).
+    grown = {
+        key: (with_4[key], answer)
+        for key, answer in with_200.items()
+        if answer[0] != with_4[key][0] or answer[1] > with_4[key][1]
+    }
+    assert not grown
     over = {
         key: queries
         for key, (_s, queries) in with_4.items()

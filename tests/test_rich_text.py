@@ -489,7 +489,7 @@ def test_api_and_csv_give_plain_text_and_html(client):
     assert (
         body["description_html"]["en"] == "<p>Plain text.</p>\n<p>Two paragraphs.</p>"
     )
-    csv_text = client.get("/api/v1/programmes.csv").content.decode("utf-8-sig")
+    csv_text = client.get("/api/v1/programmes.csv").getvalue().decode("utf-8-sig")
     assert "But\n\nTexte fort." in csv_text
     assert "<strong>" not in csv_text
 

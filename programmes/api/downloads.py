@@ -1,6 +1,8 @@
 """CSV downloads of the API's lists: one row per record, a column per language.
 
-Rows are built from the API's own dicts, so the CSV and the JSON agree. A
+Rows are built from the API's own dicts, so the CSV and the JSON agree, and
+written as they are read: the response streams, the records are read from the
+database a thousand at a time, and memory stays bounded whatever their number. A
 record's own text columns hold only that language's text: an empty cell means
 the record has no text in that language (the JSON says which language the
 site shows instead). Names of related records are shown as the site shows
@@ -9,7 +11,7 @@ them.
 
 import csv
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 
 from programmes.languages import language_codes
 
@@ -131,13 +133,32 @@ def cell(value):
     return value
 
 
-def csv_response(filename, columns, items):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+# Records read from the database at a time (their related records with them):
+# memory holds this many, and the queries grow by one set per this many.
+CHUNK_SIZE = 1000
+
+
+class Line:
+    """A file for csv.writer whose write() gives the line back."""
+
+    def write(self, line):
+        return line
+
+
+def csv_response(filename, records, columns, data):
+    """The CSV of `records` (a queryset, or a list), `data(record)` giving each
+    one's dict."""
+    if hasattr(records, "iterator"):
+        records = records.iterator(chunk_size=CHUNK_SIZE)
+
+    def lines():
+        writer = csv.writer(Line())
+        # A byte order mark makes spreadsheets read the file as UTF-8 (accents).
+        yield "\ufeff" + writer.writerow([name for name, _get in columns])
+        for record in records:
+            item = data(record)
+            yield writer.writerow([cell(get(item)) for _name, get in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A byte order mark makes spreadsheets read the file as UTF-8 (accents).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([name for name, _get in columns])
-    for item in items:
-        writer.writerow([cell(get(item)) for _name, get in columns])
     return response

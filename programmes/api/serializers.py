@@ -62,6 +62,19 @@ def in_each_language(function):
     return values
 
 
+# Names of countries and labels of choices never change while the process
+# runs: a list of 2,000 programmes asks for the same few hundred again and again.
+_labels = {}
+
+
+def label_in_each_language(key, function):
+    """in_each_language(function), worked out once per `key` and set of languages."""
+    key = (key, tuple(language_codes()))
+    if key not in _labels:
+        _labels[key] = in_each_language(function)
+    return _labels[key]
+
+
 def absolute(request, path):
     return request.build_absolute_uri(path)
 
@@ -120,14 +133,18 @@ def country_link(code, request, has_resource=True):
     return {
         "code": code,
         "url": api_url(request, "country_detail", code=code) if has_resource else None,
-        "name": in_each_language(lambda: Country(code.upper()).name),
+        "name": label_in_each_language(
+            ("country", code), lambda: Country(code.upper()).name
+        ),
     }
 
 
 def role(participation):
     return {
         "role": participation.role,
-        "role_label": in_each_language(participation.get_role_display),
+        "role_label": label_in_each_language(
+            ("role", participation.role), participation.get_role_display
+        ),
         "note": translated(participation, "note"),
     }
 
@@ -213,7 +230,11 @@ def programme_data(programme, request, geography=None, figures=False):
         "end_year": programme.end_year,
         "stage": programme.stage or None,
         "stage_label": (
-            in_each_language(programme.get_stage_display) if programme.stage else None
+            label_in_each_language(
+                ("stage", programme.stage), programme.get_stage_display
+            )
+            if programme.stage
+            else None
         ),
         "budget": budget,
         "stated_country_count": programme.stated_country_count,
@@ -272,7 +293,9 @@ def organisation_data(organisation, request):
         "acronym": translated(organisation, "acronym"),
         "name": translated(organisation, "name"),
         "kind": organisation.kind,
-        "kind_label": in_each_language(organisation.get_kind_display),
+        "kind_label": label_in_each_language(
+            ("kind", organisation.kind), organisation.get_kind_display
+        ),
         **rich_text(organisation, "description"),
         "website": organisation.website or None,
         "programmes": [

@@ -69,8 +69,9 @@ def programme_csv(request):
     geography = Geography.published()
     return downloads.csv_response(
         "programmes.csv",
+        queries.programmes(),
         downloads.PROGRAMME_COLUMNS,
-        (programme_data(item, request, geography) for item in queries.programmes()),
+        lambda item: programme_data(item, request, geography),
     )
 
 
@@ -98,8 +99,9 @@ def organisation_detail(request, pk):
 def organisation_csv(request):
     return downloads.csv_response(
         "organisations.csv",
+        queries.organisations(),
         downloads.ORGANISATION_COLUMNS,
-        (organisation_data(item, request) for item in queries.organisations()),
+        lambda item: organisation_data(item, request),
     )
 
 
@@ -127,8 +129,9 @@ def region_csv(request):
     codes = queries.beneficiary_codes()
     return downloads.csv_response(
         "regions.csv",
+        queries.regions(),
         downloads.REGION_COLUMNS,
-        (region_data(item, request, codes) for item in queries.regions()),
+        lambda item: region_data(item, request, codes),
     )
 
 
@@ -164,6 +167,7 @@ def country_detail(request, code):
 def country_csv(request):
     return downloads.csv_response(
         "countries.csv",
+        queries.countries(),
         downloads.COUNTRY_COLUMNS,
-        (country_data(item, request) for item in queries.countries()),
+        lambda item: country_data(item, request),
     )

@@ -9,7 +9,7 @@ so it answers 200 with a message and the form to choose again, rather than a
 
 import unicodedata
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, When
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -28,6 +28,9 @@ from programmes.content.models import (
 from programmes.languages import list_separator, other_language_attributes, sort_key
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
+# Partners and funders offered in each list: those with the most programmes.
+# A link naming another one (?partner=<slug>) still filters, and keeps it chosen.
+MAX_ORGANISATION_OPTIONS = 50
 # Longer values name nothing; shown back on the page, they stay short.
 MAX_VALUE_LENGTH = 100
 
@@ -53,22 +56,32 @@ class ProgrammeFilters:
     Three queries, whatever the amount of content: regions (with the
     programmes naming them), the published programmes' countries (region
     counts and country options) and organisations (with their roles in
-    published programmes).
+    published programmes, at most a hundred or so).
     """
 
     def __init__(self, query):
         self.values = {name: clean_value(query.get(name, "")) for name in FILTER_NAMES}
         funder = Participation.Role.FUNDER
         published = published_q("participations__programme__")
+        # Bounded: the organisations with the most roles in published
+        # programmes, the chosen ones first (a shared link keeps its choice).
+        chosen = [
+            self.values[name] for name in ("partner", "funder") if self.values[name]
+        ]
         organisations = list(
-            Organisation.objects.published().annotate(
+            Organisation.objects.published()
+            .annotate(
                 partner_roles=Count(
                     "participations", filter=published & ~Q(participations__role=funder)
                 ),
                 funder_roles=Count(
                     "participations", filter=published & Q(participations__role=funder)
                 ),
+                is_chosen=Case(When(slug__in=chosen, then=1), default=0),
             )
+            .order_by("-is_chosen", F("partner_roles") * -1 - F("funder_roles"), "pk")[
+                : 2 * MAX_ORGANISATION_OPTIONS + len(chosen)
+            ]
         )
         self.geography = Geography.published()
         # One query serves the region counts and the country options.
@@ -89,12 +102,10 @@ class ProgrammeFilters:
             for region in regions
             if region.programme_count or region == self.region
         ]
-        self.partner_options = self._sorted(
-            o for o in organisations if o.partner_roles or o == self.partner
+        self.partner_options = self._options(
+            organisations, "partner_roles", self.partner
         )
-        self.funder_options = self._sorted(
-            o for o in organisations if o.funder_roles or o == self.funder
-        )
+        self.funder_options = self._options(organisations, "funder_roles", self.funder)
         self.country_options = [
             country
             for country, _count in counted_countries(
@@ -161,8 +172,16 @@ class ProgrammeFilters:
         return next((obj for obj in objects if slug and obj.slug == slug), None)
 
     @staticmethod
-    def _sorted(organisations):
-        return sorted(organisations, key=lambda o: sort_key(o.short_name))
+    def _options(organisations, roles, chosen):
+        """At most MAX_ORGANISATION_OPTIONS organisations with `roles`, those
+        with the most first, and the chosen one; sorted by name."""
+        ranked = sorted(
+            (o for o in organisations if getattr(o, roles) and o != chosen),
+            key=lambda o: -getattr(o, roles),
+        )[:MAX_ORGANISATION_OPTIONS]
+        if chosen:
+            ranked.append(chosen)
+        return sorted(ranked, key=lambda o: sort_key(o.short_name))
 
     @property
     def is_active(self):

@@ -10,70 +10,61 @@ query matches the words that start with it, after a plural "s" is dropped:
 "douane" finds "douanes", "customs" finds "customs" and "custom". Every word of
 the query must match somewhere in a result.
 
-On PostgreSQL, programmes and organisations are found by its full-text search
-(the language's configuration, unaccent, ranking). Other databases (SQLite in
-development and tests) fetch the candidate rows once, a few dozen at most, and
-match them in Python. Regions and countries are always matched in Python:
-there are a few dozen, and country names are not in the database.
+Programmes, organisations and regions are found through the search index
+(programmes/content/search_index.py: the folded words of each object in each
+language, written when it is saved), with SQLite's FTS5, PostgreSQL's
+full-text search or, without either, LIKE; results are ranked and paginated.
+Countries are matched here: their names are not in the database.
 
 Results are highlighted in Python for every database: the text is escaped
 first, then the matching words are wrapped in <mark>.
 """
 
-import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import reduce
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    F,
-    Func,
-    Q,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.translator import translator
-from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from programmes.content.geography import Geography
-from programmes.content.models import Organisation, Programme
+from programmes.content.models import Organisation, Programme, Region
 from programmes.content.rich_text import plain_text
+from programmes.content.search_index import (
+    FTS_TABLE,
+    WORD,
+    SearchEntry,
+    fold,
+    has_fts5,
+)
 from programmes.countries import countries_sorted_by_name, naming_country
-from programmes.languages import language_codes, sort_key
+from programmes.languages import language_codes
 
 MAX_QUERY_LENGTH = 200
 # Bounds the work per search, whatever is typed.
 MAX_TERMS = 10
 EXCERPT_LENGTH = 240
-# Letters and digits: punctuation, underscores and symbols separate words, and
-# nothing else can reach PostgreSQL's tsquery syntax.
-WORD = re.compile(r"[^\W_]+")
 # Skipped when the query has other words ("route de la cocaïne"), so that they
 # do not highlight every "la..." of the page.
 FRENCH_STOP_WORDS = "au aux de des du en et la le les un une"
 ENGLISH_STOP_WORDS = "a an and for in of on the to"
 STOP_WORDS = frozenset(f"{FRENCH_STOP_WORDS} {ENGLISH_STOP_WORDS}".split())
-# PostgreSQL text search configurations; "simple" for any other language.
-SEARCH_CONFIGURATIONS = {"fr": "french", "en": "english"}
-
-# Fields searched, with their weight in the ranking (3 counts most).
-PROGRAMME_FIELDS = {"name": 3, "acronym": 3, "summary": 2, "description": 1}
-ORGANISATION_FIELDS = {"name": 3, "acronym": 3, "description": 1}
-REGION_FIELDS = {"name": 3}
-POSTGRES_WEIGHTS = {3: "A", 2: "B", 1: "C"}
-# Matched in every language, not only the page's: visitors type the name or
-# acronym they know, whatever the language of the page.
-ANY_LANGUAGE_FIELDS = frozenset({"name", "acronym"})
+RESULTS_PER_PAGE = 20
+# The kinds the index holds, in the order of the page's groups.
+KINDS = ("programme", "organisation", "region")
+# (kind, HTML id, heading) of each group, in the page's order.
+GROUPS = (
+    ("programme", "programmes", _("Programmes")),
+    ("organisation", "organisations", _("Organisations")),
+    ("region", "regions", _("Regions")),
+    ("country", "countries", _("Countries")),
+)
 
 
 def clean_query(raw):
@@ -90,13 +81,6 @@ def clean_query(raw):
 
 
 BREAKING_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
-
-
-def fold(text):
-    """Lower case without accents: "Cocaïne" and "COCAINE" both give "cocaine"."""
-    for ligature, letters in (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE")):
-        text = text.replace(ligature, letters)
-    return sort_key(text)
 
 
 def stem(word):
@@ -186,56 +170,82 @@ class SearchResult:
 class ResultGroup:
     kind: str  # programmes, organisations, regions, countries (HTML ids)
     heading: str
-    results: list = field(default_factory=list)
+    results: list = field(default_factory=list)  # those of this page
+    count: int = 0  # on every page
 
 
 class SiteSearch:
     """One search of the site in the active language: `SiteSearch(request.GET["q"])`.
 
-    The number of SQL queries does not depend on the amount of content: one per
-    kind of result.
+    The index (programmes/content/search_index.py) gives the matching
+    programmes, organisations and regions, best first; countries are matched
+    here, by name. Results come RESULTS_PER_PAGE at a time, in the order of the
+    groups; only the page's objects are read and highlighted. The number of SQL
+    queries does not depend on the amount of content (six at most).
     """
 
     max_length = MAX_QUERY_LENGTH
+    per_page = RESULTS_PER_PAGE
 
-    def __init__(self, raw_query):
+    def __init__(self, raw_query, page_number=None):
         self.query, self.was_cut = clean_query(raw_query)
         self.terms = search_terms(self.query)
         self.matcher = Matcher(self.terms)
-        self.groups = self._search() if self.terms else []
-
-    @property
-    def result_count(self):
-        return sum(len(group.results) for group in self.groups)
+        self.groups, self.result_count, self.page_obj = [], 0, None
+        if self.terms:
+            self._search(page_number)
 
     def query_for(self, language_code):
         """The query string of this page in `language_code` (see alternate_url)."""
         return {"q": self.query} if self.query else {}
 
-    def _search(self):
-        geography = Geography.published()
-        regions = self._matching_in_python(geography.regions, REGION_FIELDS)
+    def _search(self, page_number):
+        hits = index_hits(self.terms, get_language())
+        found = {
+            kind: [pk for hit_kind, pk in hits if hit_kind == kind] for kind in KINDS
+        }
         countries = self._matching_countries()
-        programmes = self._programmes(
-            benefiting=benefiting(
-                geography, regions, [country.code for country, _n in countries]
-            )
+        found["programme"] += self._benefiting(
+            found["programme"], found["region"], [c.code for c, _n in countries]
         )
-        groups = [
-            ResultGroup("programmes", _("Programmes"), programmes),
-            ResultGroup("organisations", _("Organisations"), self._organisations()),
-            ResultGroup("regions", _("Regions"), self._regions(regions)),
-            ResultGroup("countries", _("Countries"), self._countries(countries)),
+        ordered = [(kind, pk) for kind in KINDS for pk in found[kind]]
+        ordered += [("country", item) for item in countries]
+        self.result_count = len(ordered)
+        self.page_obj = Paginator(ordered, self.per_page).get_page(page_number)
+        on_page = {kind: [] for kind in (*KINDS, "country")}
+        for kind, item in self.page_obj:
+            on_page[kind].append(item)
+        results = {
+            "programme": self._programmes(on_page["programme"]),
+            "organisation": self._organisations(on_page["organisation"]),
+            "region": self._regions(on_page["region"]),
+            "country": self._countries(on_page["country"]),
+        }
+        counts = {kind: len(found[kind]) for kind in KINDS} | {
+            "country": len(countries)
+        }
+        self.groups = [
+            ResultGroup(html_id, heading, results[kind], counts[kind])
+            for kind, html_id, heading in GROUPS
+            if results[kind]
         ]
-        return [group for group in groups if group.results]
 
-    def _programmes(self, benefiting):
-        benefits = (
-            ExpressionWrapper(benefiting, output_field=BooleanField())
-            if benefiting
-            else Value(False, output_field=BooleanField())
+    @staticmethod
+    def _benefiting(matching, region_ids, country_codes):
+        """The published programmes of the regions or countries the query names,
+        other than those its words already found, in the list's order."""
+        if not (region_ids or country_codes):
+            return []
+        already = set(matching)
+        linked = Programme.objects.published().filter(
+            benefiting(region_ids, country_codes)
         )
-        queryset = Programme.objects.published().annotate(benefits=benefits)
+        return [pk for pk in linked.values_list("pk", flat=True) if pk not in already]
+
+    def _programmes(self, pks):
+        if not pks:
+            return []
+        programmes = Programme.objects.published().in_bulk(pks)
         return [
             SearchResult(
                 url=programme.get_absolute_url(),
@@ -243,14 +253,15 @@ class SiteSearch:
                 title_language=programme.language_of("name"),
                 **self._excerpt(programme, ("summary", "description")),
             )
-            for programme in self._find(queryset, PROGRAMME_FIELDS)
+            for programme in (programmes[pk] for pk in pks if pk in programmes)
         ]
 
-    def _organisations(self):
+    def _organisations(self, pks):
+        if not pks:
+            return []
+        organisations = Organisation.objects.published().in_bulk(pks)
         results = []
-        for organisation in self._find(
-            Organisation.objects.published(), ORGANISATION_FIELDS
-        ):
+        for organisation in (organisations[pk] for pk in pks if pk in organisations):
             title = self.matcher.highlight(organisation.name)
             if organisation.acronym:
                 title = format_html(
@@ -267,14 +278,17 @@ class SiteSearch:
             )
         return results
 
-    def _regions(self, regions):
+    def _regions(self, pks):
+        if not pks:
+            return []
+        regions = Region.objects.published().in_bulk(pks)
         return [
             SearchResult(
                 url=region.get_absolute_url(),
                 title=self.matcher.highlight(region.name),
                 title_language=region.language_of("name"),
             )
-            for region in regions
+            for region in (regions[pk] for pk in pks if pk in regions)
         ]
 
     def _matching_countries(self):
@@ -318,41 +332,100 @@ class SiteSearch:
             "excerpt_language": obj.language_of(name),
         }
 
-    def _find(self, queryset, fields):
-        if connection.vendor == "postgresql":
-            return full_text_search(queryset, fields, self.terms, get_language())
-        return self._matching_in_python(queryset, fields)
 
-    def _matching_in_python(self, queryset, fields):
-        """The rows whose text has every term, best matches first.
+def index_hits(terms, language):
+    """[(kind, pk)] of the published objects whose entry in `language` has a
+    word starting with each term, best ranked first (one query).
 
-        Rows annotated `benefits` (programmes of a country or region the query
-        names) are kept too, after the matches, as full_text_search does.
-        """
-        wanted = set(self.terms)
-        scored = []
-        for position, obj in enumerate(queryset):
-            found, score = set(), 0
-            for name, weight in fields.items():
-                in_field = set().union(
-                    *(self.matcher.terms_in(text) for text in searched_texts(obj, name))
-                )
-                found |= in_field
-                score += weight * len(in_field)
-            if found == wanted or getattr(obj, "benefits", False):
-                # The position keeps the model's order among equal scores
-                # (and, being unique, spares comparing the objects).
-                scored.append((-score, position, obj))
-        return [obj for _score, _position, obj in sorted(scored)]
+    Ranked by the columns the terms are in: names count most, then the
+    summary, then the description. SQLite's FTS5 where the migration made its
+    table, PostgreSQL's full-text search on its GIN index, LIKE otherwise. The
+    terms hold only letters and digits (WORD), so they cannot break a query's
+    syntax.
+    """
+    published_sql, published_params = [], []
+    for kind, model in zip(KINDS, (Programme, Organisation, Region), strict=True):
+        sql, params = model.objects.published().values("pk").query.sql_with_params()
+        published_sql.append(f"e.{kind}_id IN ({sql})")
+        published_params += params
+    published_sql = " OR ".join(published_sql)
+    table = SearchEntry._meta.db_table
+    if has_fts5():
+        match = " AND ".join(f'"{term}"*' for term in terms)
+        sql = (
+            f"SELECT e.programme_id, e.organisation_id, e.region_id FROM {FTS_TABLE} "
+            f"JOIN {table} e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND e.language = %s AND ({published_sql}) "
+            f"ORDER BY bm25({FTS_TABLE}, 3.0, 2.0, 1.0), e.id"
+        )
+        params = [match, language, *published_params]
+    elif connection.vendor == "postgresql":
+        document = "e.names || ' ' || e.summary || ' ' || e.body"
+        weighted = " || ".join(
+            f"setweight(to_tsvector('simple'::regconfig, e.{column}), '{weight}')"
+            for column, weight in (("names", "A"), ("summary", "B"), ("body", "C"))
+        )
+        sql = (
+            f"SELECT e.programme_id, e.organisation_id, e.region_id FROM {table} e, "
+            "to_tsquery('simple'::regconfig, %s) query "
+            f"WHERE to_tsvector('simple'::regconfig, {document}) @@ query "
+            f"AND e.language = %s AND ({published_sql}) "
+            f"ORDER BY ts_rank({weighted}, query) DESC, e.id"
+        )
+        params = [
+            " & ".join(f"{term}:*" for term in terms),
+            language,
+            *published_params,
+        ]
+    else:
+        # Every word follows a space: ' ' || text LIKE '% term%' finds the
+        # words starting with the term. The score counts the columns' weights.
+        def has(column, term):
+            return f"(' ' || e.{column} LIKE %s)"
+
+        score = " + ".join(
+            f"{weight} * {has(column, term)}"
+            for term in terms
+            for column, weight in (("names", 3), ("summary", 2), ("body", 1))
+        )
+        every_term = " AND ".join(
+            "("
+            + " OR ".join(has(column, term) for column in ("names", "summary", "body"))
+            + ")"
+            for term in terms
+        )
+        patterns = [f"% {term}%" for term in terms]
+        sql = (
+            f"SELECT e.programme_id, e.organisation_id, e.region_id FROM {table} e "
+            f"WHERE {every_term} AND e.language = %s AND ({published_sql}) "
+            f"ORDER BY {score} DESC, e.id"
+        )
+        params = [
+            *(p for p in patterns for _column in range(3)),
+            language,
+            *published_params,
+            *(p for p in patterns for _column in range(3)),
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (kind, pk)
+            for row in cursor.fetchall()
+            for kind, pk in zip(KINDS, row, strict=True)
+            if pk is not None
+        ]
 
 
-def benefiting(geography, regions, country_codes):
+def benefiting(region_ids, country_codes):
     """A filter on programmes: those that benefit one of the regions (the rule
     of programmes/content/geography.py) or whose beneficiary countries include
     one of the codes (an empty Q without any)."""
     condition = Q()
-    for region in regions:
-        condition |= geography.benefiting_q(region)
+    if region_ids:
+        geography = Geography.published()
+        for region in geography.regions:
+            if region.pk in region_ids:
+                condition |= geography.benefiting_q(region)
     for code in country_codes:
         condition |= naming_country("beneficiary_countries", code)
     return condition
@@ -366,98 +439,9 @@ def country_names(code):
     ]
 
 
-def translated_columns(model, field_name):
-    """The field's column in every language, or [] when it is not translated."""
-    if field_name not in translator.get_options_for_model(model).get_field_names():
-        return []
-    return [build_localized_fieldname(field_name, code) for code in language_codes()]
-
-
-def searched_texts(obj, field_name):
-    """The texts of a field a search looks at: the shown text and, for names
-    and acronyms, the text in every language."""
-    texts = [shown_text(obj, field_name)]
-    if field_name in ANY_LANGUAGE_FIELDS:
-        texts += [
-            getattr(obj, column) or ""
-            for column in translated_columns(type(obj), field_name)
-        ]
-    return texts
-
-
 def shown_text(obj, field_name):
     """A field's text as read on the page: rich text without its markup."""
     value = getattr(obj, field_name) or ""
     if field_name in getattr(obj, "rich_text_fields", ()):
         return plain_text(value)
     return value
-
-
-class Unaccent(Func):
-    function = "unaccent"
-    output_field = TextField()
-
-
-def shown_value(model, field_name, language):
-    """The value modeltranslation shows for `field_name` in `language`, in SQL.
-
-    The field in that language, else in its fallback languages, as the pages
-    show it (AMERIPOL has no French name: French pages show the English one).
-    """
-    if field_name not in translator.get_options_for_model(model).get_field_names():
-        return F(field_name)
-    columns = [
-        NullIf(F(build_localized_fieldname(field_name, code)), Value(""))
-        for code in resolution_order(language)
-    ]
-    # The columns are distinct (modeltranslation) fields: name the result's type.
-    if len(columns) > 1:
-        return Coalesce(*columns, output_field=TextField())
-    return columns[0]
-
-
-def full_text_search(queryset, fields, terms, language):
-    """PostgreSQL full-text search of `fields` (name: weight), best ranked first.
-
-    Each term is a prefix (`douane:*`) and the language's configuration stems
-    both sides, so "douane" finds "douanes". Names and acronyms are searched in
-    every language too (as searched_texts does on other databases), with the
-    page language's configuration. Rows annotated `benefits` are kept, ranked
-    after the matches. Terms hold only letters and digits
-    (see WORD), so they cannot break the tsquery syntax. Rich text is searched
-    as stored: PostgreSQL's parser reads its tags (with their attributes) and
-    entities as tokens of their own, which the french, english and simple
-    configurations do not index, so "strong" or "href" find nothing.
-    """
-    # Imported here: django.contrib.postgres needs psycopg, which SQLite
-    # installations do not have.
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    config = SEARCH_CONFIGURATIONS.get(language, "simple")
-    model = queryset.model
-    vector = reduce(
-        operator.add,
-        [
-            SearchVector(Unaccent(text), config=config, weight=POSTGRES_WEIGHTS[weight])
-            for name, weight in fields.items()
-            for text in [
-                shown_value(model, name, language),
-                *(
-                    F(column)
-                    for column in translated_columns(model, name)
-                    if name in ANY_LANGUAGE_FIELDS
-                ),
-            ]
-        ],
-    )
-    query = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms), search_type="raw", config=config
-    )
-    found = Q(search=query)
-    if "benefits" in queryset.query.annotations:
-        found |= Q(benefits=True)
-    return (
-        queryset.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(found)
-        .order_by("-rank", *queryset.model._meta.ordering)
-    )

@@ -1,6 +1,7 @@
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -21,20 +22,47 @@ from .pagination import OneQueryPaginator
 from .search import SiteSearch
 from .share_cards import card_for, render_card
 
+# The home page shows the first programmes in the editors' order, and links to
+# the full list: its size stays the same however many are published.
+HOME_PROGRAMME_COUNT = 12
+# Cards of programmes on a region's or a country's page; entries of an
+# organisation's list of programmes.
+CARDS_PER_PAGE = 24
+ENTRIES_PER_PAGE = 50
+
+
+def paginated(request, items, per_page, name):
+    """The context of one page of `items`, as a ListView gives it: `name` holds
+    the page's items. ?page=N out of range, or not a number, is a 404."""
+    paginator = Paginator(items, per_page)
+    try:
+        page_obj = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404 from None
+    return {
+        name: page_obj.object_list,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "is_paginated": page_obj.has_other_pages(),
+    }
+
 
 # Public pages only read: function views answer 405 to POST, PUT, DELETE...
 # as the generic views do, rather than render the page for any method.
 @require_safe
 def home(request):
     published = Programme.objects.published()
+    # One more than shown: whether the full list has others.
+    programmes = list(published.with_related()[: HOME_PROGRAMME_COUNT + 1])
     return render(
         request,
         "programmes/home.html",
         {
             "home_page": HomePage.load(),
-            # The cards and the timeline: this one queryset, to bound if the
-            # page should show a selection. The overview counts them all.
-            "programmes": published.with_related(),
+            # The cards and the timeline: the first programmes in display
+            # order. The overview counts them all.
+            "programmes": programmes[:HOME_PROGRAMME_COUNT],
+            "more_programmes": len(programmes) > HOME_PROGRAMME_COUNT,
             "overview": programme_overview(published),
         },
     )
@@ -133,7 +161,12 @@ class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
             .select_related("programme")
             .order_by("programme__display_order", "programme__pk", "display_order")
         )
-        return super().get_context_data(participations=participations, **kwargs)
+        return super().get_context_data(
+            **paginated(
+                self.request, participations, ENTRIES_PER_PAGE, "participations"
+            ),
+            **kwargs,
+        )
 
 
 class RegionListView(ListView):
@@ -165,7 +198,6 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         }
         members = geography.members_of(region)
         return super().get_context_data(
-            programmes=programmes,
             parents=geography.parents(region),
             children=geography.children(region),
             member_codes=sorted(members),
@@ -173,6 +205,7 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
                 (Country(code) for code in members & with_page),
                 key=lambda country: sort_key(country.name),
             ),
+            **paginated(self.request, programmes, CARDS_PER_PAGE, "programmes"),
             **kwargs,
         )
 
@@ -195,29 +228,41 @@ def country_detail(request, code):
     # One address per country: /gh/, never /GH/ or /Gh/.
     if code != code.lower():
         return redirect("programmes:country_detail", code=code.lower(), permanent=True)
-    # A valid code that no published programme names has no page either.
-    programmes = get_list_or_404(
-        Programme.objects.published().for_country(code).with_related()
+    context = paginated(
+        request,
+        Programme.objects.published().for_country(code).with_related(),
+        CARDS_PER_PAGE,
+        "programmes",
     )
+    # A valid code that no published programme names has no page either.
+    if not context["paginator"].count:
+        raise Http404
     return render(
         request,
         "programmes/country_detail.html",
         {
             "country": Country(code.upper()),
-            "programmes": programmes,
             "regions": Region.objects.published().containing(code),
             "results": Result.objects.of_published_programmes().involving(code),
+            **context,
         },
     )
 
 
 @require_safe
 def search(request):
-    site_search = SiteSearch(request.GET.get("q", ""))
+    site_search = SiteSearch(request.GET.get("q", ""), request.GET.get("page"))
+    page_obj = site_search.page_obj
     return render(
         request,
         "programmes/search.html",
-        {"search": site_search, "alternate_query": site_search},
+        {
+            "search": site_search,
+            "alternate_query": site_search,
+            # For includes/pagination.html, as a ListView gives them.
+            "page_obj": page_obj,
+            "is_paginated": page_obj is not None and page_obj.paginator.num_pages > 1,
+        },
     )
 
 
