@@ -379,7 +379,7 @@ def test_missing_translations_count_markup_only_as_missing():
 def test_the_seed_content_is_stored_as_written(content):
     unodc = Organisation.objects.get(slug_en="unodc")
     assert unodc.description_en.startswith(
-        "The United Nations office responsible for countering drugs and crime."
+        "UNODC is the United Nations office responsible for countering drugs and crime."
     )
     assert "<" not in unodc.description_en
 
