@@ -300,3 +300,37 @@ def worker_redis_url(url, worker):
     parts = urlsplit(url)
     database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
     return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+PROGRAMME_INLINES = ("participations", "sources", "key_facts", "results")
+
+
+def empty_inline_forms(prefixes=PROGRAMME_INLINES):
+    """The management forms of empty inline formsets, as an add page sends them."""
+    data = {}
+    for prefix in prefixes:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
+def programme_form(**overrides):
+    """A complete programme add/change form, with empty inline formsets."""
+    data = {
+        "name_fr": "Nouveau programme",
+        "name_en": "New programme",
+        "acronym": "NEW",
+        "slug_fr": "nouveau-programme",
+        "slug_en": "new-programme",
+        "summary_fr": "Un résumé.",
+        "summary_en": "A summary.",
+        "description_fr": "Une description.",
+        "description_en": "A description.",
+        "display_order": "5",
+        "status": "published",
+    }
+    return data | empty_inline_forms() | overrides

@@ -6,33 +6,9 @@ from interpol_drugs.sessions import SessionStore
 from programmes.models import HomePage, Organisation, Programme, Region
 
 from .factories import make_organisation, make_programme, make_region
+from .helpers import programme_form
 
 pytestmark = pytest.mark.django_db
-
-
-def programme_form(**overrides):
-    """A complete programme add/change form, with empty inline formsets."""
-    data = {
-        "name_fr": "Nouveau programme",
-        "name_en": "New programme",
-        "acronym": "NEW",
-        "slug_fr": "nouveau-programme",
-        "slug_en": "new-programme",
-        "summary_fr": "Un résumé.",
-        "summary_en": "A summary.",
-        "description_fr": "Une description.",
-        "description_en": "A description.",
-        "display_order": "5",
-        "status": "published",
-    }
-    for prefix in ("participations", "sources", "key_facts", "results"):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    return data | overrides
 
 
 @pytest.mark.parametrize("model", [Programme, Organisation, Region, HomePage])

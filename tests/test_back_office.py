@@ -11,8 +11,7 @@ from django.utils import translation
 from programmes.models import GlossaryTerm, Participation
 
 from .factories import make_organisation, make_programme
-from .helpers import parse, text_of
-from .test_admin import programme_form
+from .helpers import parse, programme_form, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def field_errors(response):
     ("interface", "expected"),
     [
         ("en", ["Name in French: This field is required."]),
-        ("fr", ["Nom en français : Ce champ est obligatoire."]),
+        ("fr", ["Nom en français\u202f: Ce champ est obligatoire."]),
     ],
 )
 def test_an_error_names_field_and_language_and_the_form_opens_on_it(
@@ -190,6 +189,6 @@ def test_a_participation_reads_with_the_french_colon():
         programme=programme, organisation=organisation, role="partner"
     )
     with translation.override("fr"):
-        assert str(participation) == "ONUDC : partenaire"
+        assert str(participation) == "ONUDC\u202f: partenaire"
     with translation.override("en"):
         assert str(participation) == "UNODC: partner"

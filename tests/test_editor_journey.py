@@ -8,6 +8,7 @@ from django.utils import translation
 
 from programmes.models import Programme
 
+from .helpers import empty_inline_forms
 from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +43,8 @@ def test_draft_preview_publish_rename_redirect_restore(editor_client):
             "description_en": "A description.",
             "status": "draft",
             "display_order": "5",
-            "participations-TOTAL_FORMS": "0",
-            "participations-INITIAL_FORMS": "0",
-            "sources-TOTAL_FORMS": "0",
-            "sources-INITIAL_FORMS": "0",
-        },
+        }
+        | empty_inline_forms(),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     programme = Programme.objects.get(slug_en="horizon")

@@ -73,7 +73,7 @@ def test_list_page_dates_its_open_data_in_the_page_language(client, path, expect
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "checked on 7 December 2026"), ("fr", "7 décembre 2026")],
+    [("en", "consulted on 7 December 2026"), ("fr", "7 décembre 2026")],
 )
 def test_programme_page_dates_its_sources_in_the_page_language(
     client, language, expected

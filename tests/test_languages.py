@@ -187,7 +187,9 @@ def test_every_api_html_url_resolves_and_csv_has_every_language(client, content)
 
     assert set(programmes["results"][0]["html_url"]) == set(LANGUAGES)
     assert [u for u in urls if client.get(urlsplit(u).path).status_code != 200] == []
-    csv_header = client.get("/api/v1/programmes.csv").content.decode().splitlines()[0]
+    csv_header = (
+        client.get("/api/v1/programmes.csv").getvalue().decode().splitlines()[0]
+    )
     for code in LANGUAGES:
         assert f"name_{code}" in csv_header
 

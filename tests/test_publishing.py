@@ -12,7 +12,7 @@ from programmes.content.version import bump_content_version
 from programmes.models import HomePage, Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .helpers import preview_url
+from .helpers import empty_inline_forms, preview_url
 from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
@@ -144,16 +144,16 @@ def test_a_draft_organisation_or_region_is_not_named_on_programme_pages(
 
 
 def new_programme_data(**overrides):
-    return {
-        "name_fr": "Nouveau programme",
-        "slug_fr": "nouveau-programme",
-        "status": "draft",
-        "display_order": "0",
-        "participations-TOTAL_FORMS": "0",
-        "participations-INITIAL_FORMS": "0",
-        "sources-TOTAL_FORMS": "0",
-        "sources-INITIAL_FORMS": "0",
-    } | overrides
+    return (
+        {
+            "name_fr": "Nouveau programme",
+            "slug_fr": "nouveau-programme",
+            "status": "draft",
+            "display_order": "0",
+        }
+        | empty_inline_forms()
+        | overrides
+    )
 
 
 def test_a_draft_saves_with_a_french_name_and_address_only(admin_client):
