@@ -1,8 +1,17 @@
 """Bilingual test objects with unique slugs."""
 
+from datetime import date
 from itertools import count
 
-from programmes.models import Organisation, Participation, Programme, Region
+from programmes.models import (
+    KeyFact,
+    Organisation,
+    Participation,
+    Programme,
+    Region,
+    Result,
+    Source,
+)
 
 _numbers = count(1)
 
@@ -57,4 +66,35 @@ def make_programme(**overrides):
 def add_participation(programme, organisation, role="partner", **overrides):
     return Participation.objects.create(
         programme=programme, organisation=organisation, role=role, **overrides
+    )
+
+
+def add_source(programme, **overrides):
+    values = {"title": "A source", "url": "https://example.org/source"}
+    return Source.objects.create(programme=programme, **(values | overrides))
+
+
+def add_key_fact(programme, source, **overrides):
+    values = {
+        "label_fr": "Pays",
+        "label_en": "Countries",
+        "kind": KeyFact.Kind.NUMBER,
+        "number": 12,
+        "as_of": date(2026, 11, 27),
+    }
+    return KeyFact.objects.create(
+        programme=programme, source=source, **(values | overrides)
+    )
+
+
+def add_result(programme, source, **overrides):
+    values = {
+        "title_fr": "Une opération",
+        "title_en": "An operation",
+        "summary_fr": "Ce qui s’est passé.",
+        "summary_en": "What happened.",
+        "start_date": date(2024, 7, 22),
+    }
+    return Result.objects.create(
+        programme=programme, source=source, **(values | overrides)
     )

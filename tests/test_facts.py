@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from programmes.content.facts import figures_of
 from programmes.models import KeyFact, Programme, Result, Source
 
 from .factories import make_programme
@@ -122,3 +123,32 @@ def test_a_country_page_lists_the_results_naming_it(client, content):
     assert "Regional meeting of the heads of JAITFs, Abidjan" in text_of(response)
     body = client.get("/api/v1/countries/gh/").json()
     assert [item["acronym"] for item in body["results"]] == ["AIRCOP"]
+
+
+def test_a_programme_s_figures_are_read_in_one_query_as_the_models_give_them(
+    content, django_assert_num_queries
+):
+    aircop = Programme.objects.with_sources().get(acronym="AIRCOP")
+    numbers = {s.pk: n for n, s in enumerate(aircop.sources.all(), start=1)}
+
+    with django_assert_num_queries(1):
+        figures = figures_of(aircop)
+
+    assert figures.key_facts == list(aircop.key_facts.all())
+    assert figures.results == list(aircop.results.all())
+    fact = figures.key_facts[0]
+    stored = KeyFact.objects.get(pk=fact.pk)
+    assert (fact.label_fr, fact.label_en, fact.as_of, fact.number) == (
+        stored.label_fr,
+        stored.label_en,
+        stored.as_of,
+        stored.number,
+    )
+    assert (
+        figures.results[0].countries
+        == Result.objects.get(pk=figures.results[0].pk).countries
+    )
+    assert all(
+        figure.source_number == numbers[figure.source_id]
+        for figure in [*figures.key_facts, *figures.results]
+    )

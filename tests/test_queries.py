@@ -70,20 +70,6 @@ def test_query_count_is_the_same_with_4_and_200_programmes(client):
 # --- Every public address, uncached -------------------------------------------------
 
 QUERY_BUDGET = 6
-# A programme's page and its API answer also read its key facts and its
-# results, two tables: one query more (issue 15's note: to be merged).
-FIGURES_BUDGET = QUERY_BUDGET + 1
-
-
-def budget_of(language, url):
-    with translation.override(language):
-        try:
-            match = resolve(url.split("?")[0])
-        except Resolver404:
-            return QUERY_BUDGET
-    if match.url_name == "programme_detail":
-        return FIGURES_BUDGET
-    return QUERY_BUDGET
 
 
 # Not public pages: the admin (staff only, never cached) and the probes.
@@ -133,9 +119,7 @@ def test_every_public_address_keeps_its_budget_with_4_and_200_programmes(client)
     }
     assert not grown
     over = {
-        key: queries
-        for key, (_s, queries) in with_4.items()
-        if queries > budget_of(*key)
+        key: queries for key, (_s, queries) in with_4.items() if queries > QUERY_BUDGET
     }
     assert not over, f"more than {QUERY_BUDGET} queries: {over}"
 

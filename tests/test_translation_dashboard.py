@@ -2,6 +2,7 @@
 admin's lists and the translation status on change forms."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -18,7 +19,10 @@ from programmes.translating.dashboard import language_summaries
 from programmes.translating.status import Status, all_statuses, mark_as_checked
 
 from .factories import (
+    add_key_fact,
     add_participation,
+    add_result,
+    add_source,
     make_organisation,
     make_programme,
     make_region,
@@ -368,6 +372,43 @@ def test_a_participation_note_links_to_its_row_of_the_programme_form(
     assert tree.find(".//*[@id='id_participations-1-note_en']") is not None
 
 
+def test_figures_and_address_notes_link_to_their_row_of_the_programme_form(
+    translator_client,
+):
+    programme = make_programme()
+    printed = add_source(programme, url="", address_note_fr="Imprimé.")
+    add_source(programme, title="Web", display_order=1)
+    # Results are listed newest first: the 2019 one is the inline's first row.
+    add_result(
+        programme, printed, title_fr="2017", title_en="", start_date=date(2017, 1, 1)
+    )
+    add_result(
+        programme, printed, title_fr="2019", title_en="", start_date=date(2019, 6, 26)
+    )
+    add_key_fact(programme, printed, label_fr="Budget", label_en="")
+
+    response = translator_client.get(DASHBOARD, HTTP_ACCEPT_LANGUAGE="en")
+
+    url = f"/admin/programmes/programme/{programme.pk}/change/"
+    links = {
+        (row["field"], row["link"])
+        for row in table_rows(response)
+        if row["link"].startswith(url)
+    }
+    assert links == {
+        ("Why there is no address", f"{url}#id_sources-0-address_note_en"),
+        ("Title", f"{url}#id_results-0-title_en"),
+        ("Title", f"{url}#id_results-1-title_en"),
+        ("Label", f"{url}#id_key_facts-0-label_en"),
+    }
+    # The fields they name exist on the form, in the right rows.
+    tree = parse(translator_client.get(url))
+    newest = tree.find(".//*[@id='id_results-0-title_fr']")
+    assert newest.get("value") == "2019"
+    for _field, link in links:
+        assert tree.find(f".//*[@id='{link.partition('#')[2]}']") is not None
+
+
 # --- What changed in the source -----------------------------------------------------
 
 
@@ -704,6 +745,22 @@ def test_a_change_form_lists_its_outdated_and_missing_fields(translator_client):
     assert data["next"] == url
     response = translator_client.post(MARK, data)
     assert response["Location"] == url
+
+
+def test_a_programme_form_lists_its_figures_and_sources_work(translator_client):
+    programme = make_programme()
+    source = add_source(programme, url="", address_note_fr="Imprimé.")
+    add_key_fact(programme, source, label_en="")
+    add_result(programme, source, summary_en="")
+    url = reverse("admin:programmes_programme_change", args=[programme.pk])
+
+    rows = table_rows(translator_client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert {row["link"] for row in rows} == {
+        f"{url}#id_sources-0-address_note_en",
+        f"{url}#id_key_facts-0-label_en",
+        f"{url}#id_results-0-summary_en",
+    }
 
 
 def test_an_up_to_date_change_form_has_no_translation_panel(admin_client):

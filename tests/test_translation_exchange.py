@@ -37,7 +37,10 @@ from programmes.translating.status import (
 )
 
 from .factories import (
+    add_key_fact,
     add_participation,
+    add_result,
+    add_source,
     make_organisation,
     make_programme,
     make_region,
@@ -341,7 +344,8 @@ def test_every_xliff_export_is_valid_against_the_oasis_schema(
     file_format, target, options, content
 ):
     # Every kind of unit: outdated (1.2: with the previous source), missing,
-    # rich text, glossary notes, a participation's note, the home page.
+    # rich text, glossary notes, a participation's note, the home page, key
+    # facts, results and a source's note on its missing address.
     aircop = Programme.objects.get(acronym="AIRCOP")
     aircop.summary_fr += " Une phrase de plus, avec l’ONUDC."
     aircop.description_en = "<h2>Airports</h2>\n\n<p>With <strong>UNODC</strong>.</p>"
@@ -351,7 +355,9 @@ def test_every_xliff_export_is_valid_against_the_oasis_schema(
 
     data = export(target, file_format, **options)
 
-    assert units(data, file_format)
+    kinds = {uid.partition(".")[0] for uid in units(data, file_format)}
+    if not options.get("only_outdated"):
+        assert {"keyfact", "result", "source"} <= kinds
     assert schema_errors(data, file_format) == []
 
 
@@ -440,6 +446,42 @@ def test_participation_notes_are_exported_with_their_programme_page():
     assert f"Page: /en/programmes/{programme.slug_en}/" in unit.getnotes()
     # "ORG1: partner" alone would not say in which programme.
     assert f"Record: {programme.name_en} — ORG" in unit.getnotes()
+
+
+@pytest.mark.parametrize("file_format", ["xliff", "xliff2", "po"])
+def test_figures_and_address_notes_go_out_and_come_back(file_format, user, tmp_path):
+    programme = make_programme()
+    source = add_source(
+        programme, url="", address_note_fr="Rapport imprimé.", address_note_en=""
+    )
+    fact = add_key_fact(programme, source, label_fr="Pays", label_en="")
+    result = add_result(programme, source, title_fr="Opération", title_en="")
+
+    data = export("en", file_format, only_outdated=True)
+
+    exported = units(data, file_format)
+    wanted = {
+        unit_id(source, "address_note"): "Printed report.",
+        unit_id(fact, "label"): "Countries",
+        unit_id(result, "title"): "Operation",
+    }
+    assert set(wanted) <= set(exported)
+    # Each with its programme's page, as a participation's note.
+    assert f"Page: /en/programmes/{programme.slug_en}/".encode() in data
+    path = tmp_path / f"en.{file_format}"
+    path.write_bytes(translated(data, file_format, **wanted))
+
+    run_import(path, "--user=ana")
+
+    source.refresh_from_db()
+    fact.refresh_from_db()
+    result.refresh_from_db()
+    assert (source.address_note_en, fact.label_en, result.title_en) == (
+        "Printed report.",
+        "Countries",
+        "Operation",
+    )
+    assert status_of(fact, "label", "en") == Status.UP_TO_DATE
 
 
 def test_export_command_says_what_it_does_and_sums_up(programme, tmp_path):

@@ -3,8 +3,17 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from programmes.models import HomePage, Participation, Programme, TranslationState
+from programmes.models import (
+    HomePage,
+    KeyFact,
+    Participation,
+    Programme,
+    Result,
+    Source,
+    TranslationState,
+)
 from programmes.translating.status import (
+    TRACKED_MODELS,
     Status,
     all_statuses,
     mark_as_checked,
@@ -14,7 +23,14 @@ from programmes.translating.status import (
     tracked_fields,
 )
 
-from .factories import add_participation, make_organisation, make_programme
+from .factories import (
+    add_key_fact,
+    add_participation,
+    add_result,
+    add_source,
+    make_organisation,
+    make_programme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +60,10 @@ def test_text_fields_are_tracked_addresses_are_not():
         "image_alt",
     }
     assert tracked_fields(Participation) == ["note"]
+    assert tracked_fields(KeyFact) == ["label", "text"]
+    assert tracked_fields(Result) == ["title", "summary"]
+    # A source's title is a citation, in the cited page's language.
+    assert tracked_fields(Source) == ["address_note"]
     assert set(tracked_fields(HomePage)) == {
         "title",
         "heading",
@@ -198,6 +218,41 @@ def test_a_participation_note_is_tracked_and_links_to_its_programme_form():
     assert note.admin_url() == (
         f"/admin/programmes/programme/{programme.pk}/change/#participations-group"
     )
+
+
+def test_figures_and_address_notes_are_tracked_and_link_to_their_inline():
+    programme = make_programme()
+    source = add_source(
+        programme, url="", address_note_fr="Document imprimé.", address_note_en=""
+    )
+    fact = add_key_fact(programme, source, label_en="")
+    result = add_result(programme, source, summary_en="")
+    url = f"/admin/programmes/programme/{programme.pk}/change/"
+
+    found = {
+        (status.unit_id, status.status, status.admin_url())
+        for status in all_statuses()
+        if status.language == "en"
+        and status.status != Status.UP_TO_DATE
+        and isinstance(status.obj, (KeyFact, Result, Source))
+    }
+
+    assert found == {
+        (f"source.{source.pk}.address_note", Status.MISSING, f"{url}#sources-group"),
+        (f"keyfact.{fact.pk}.label", Status.MISSING, f"{url}#key_facts-group"),
+        (f"result.{result.pk}.summary", Status.MISSING, f"{url}#results-group"),
+    }
+    assert {KeyFact, Result, Source} <= set(TRACKED_MODELS)
+
+
+def test_the_rows_of_an_archived_programme_need_no_translation():
+    programme = make_programme(status="archived")
+    source = add_source(programme, url="", address_note_fr="Imprimé.")
+    add_key_fact(programme, source, label_en="")
+
+    rows = [s for s in all_statuses() if isinstance(s.obj, (KeyFact, Source))]
+
+    assert rows == []
 
 
 def test_the_admin_link_opens_the_fields_language_tab():

@@ -12,12 +12,12 @@ from programmes.content.models import Organisation, Participation, Programme, Re
 def programmes():
     """Published programmes for lists and the CSV: figures are in each
     programme's own answer (programme_with_figures), within the query budget."""
-    return Programme.objects.published().with_related().prefetch_related("sources")
+    return Programme.objects.published().with_related().with_sources()
 
 
 def programme_with_figures(pk):
     return (
-        Programme.objects.published().with_related().with_figures().filter(pk=pk)
+        Programme.objects.published().with_related().with_sources().filter(pk=pk)
     ).first()
 
 

@@ -199,11 +199,11 @@ def result_data(result, request, numbers=None):
     }
 
 
-def programme_data(programme, request, geography=None, figures=False):
+def programme_data(programme, request, geography=None, figures=None):
     """`geography` (content/geography.py) spares a query per programme in lists.
 
-    Key facts and results come with `figures` (a programme's own answer, its
-    figures prefetched); lists give null there.
+    Key facts and results come with `figures` (a programme's own answer:
+    facts.figures_of); lists give null there.
     """
     numbers = {
         source.pk: number
@@ -270,14 +270,10 @@ def programme_data(programme, request, geography=None, figures=False):
             }
             for number, source in enumerate(programme.sources.all(), start=1)
         ],
-        "key_facts": [
-            key_fact_data(fact, numbers) for fact in programme.key_facts.all()
-        ]
+        "key_facts": [key_fact_data(fact, numbers) for fact in figures.key_facts]
         if figures
         else None,
-        "results": [
-            result_data(result, request, numbers) for result in programme.results.all()
-        ]
+        "results": [result_data(result, request, numbers) for result in figures.results]
         if figures
         else None,
         "updated_at": timestamp(programme.updated_at),

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from programmes.content.facts import figures_of
 from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Programme, Region
 
@@ -61,7 +62,9 @@ def programme_detail(request, pk):
     programme = queries.programme_with_figures(pk)
     if programme is None:
         raise ApiError(404, f"No published programme has the id {pk}.")
-    return json_response(programme_data(programme, request, figures=True))
+    return json_response(
+        programme_data(programme, request, figures=figures_of(programme))
+    )
 
 
 @api_view

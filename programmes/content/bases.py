@@ -60,6 +60,17 @@ def require_in_one_language(instance, field_name, message):
         raise ValidationError({names[0]: message})
 
 
+def in_model_order(objects, model):
+    """`objects` of `model`, sorted as its Meta.ordering sorts them in SQL."""
+    ordered = list(objects)
+    # One stable sort per field, the last first: together, the SQL ORDER BY.
+    for name in reversed(model._meta.ordering):
+        descending = name.startswith("-")
+        attribute = name.removeprefix("-")
+        ordered.sort(key=lambda obj: getattr(obj, attribute), reverse=descending)
+    return ordered
+
+
 def stored_text_fields(model):
     """The attributes of `model` holding text: summary_fr and summary_en, not
     modeltranslation's summary, which reads and writes the active language

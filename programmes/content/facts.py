@@ -4,8 +4,11 @@ Every figure says when it held ("as of"), which of the programme's sources
 states it, and whether it is confirmed or only stated by the programme.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Value
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +16,7 @@ from django_countries.fields import CountryField
 
 from programmes.countries import countries_sorted_by_name, naming_country
 
-from .bases import TranslatableModel, published_q
+from .bases import TranslatableModel, in_model_order, published_q
 from .models import Currency, Programme, Source
 from .money import format_money
 
@@ -249,3 +252,59 @@ class Result(TranslatableModel):
     @property
     def is_confirmed(self):
         return self.status == FactStatus.CONFIRMED
+
+
+# --- A programme's figures, read in one query ------------------------------------
+
+
+class Figures(NamedTuple):
+    key_facts: list
+    results: list
+
+
+def figures_of(programme):
+    """The programme's key facts and results, in their models' order, each with
+    `source_number`: the number of its source in the programme's sources (from
+    1), the note its figure points to.
+
+    One query for both tables (UNION ALL, a row of each table padded with NULL
+    in the other's columns): a programme's page and its API answer stay within
+    the query budget. `programme.sources` should be prefetched.
+    """
+    models_ = (KeyFact, Result)
+    columns = {
+        model: {
+            f"{model._meta.model_name}_{field.attname}": field
+            for field in model._meta.concrete_fields
+        }
+        for model in models_
+    }
+
+    def part(model):
+        selected = {"figure_model": Value(model._meta.model_name)}
+        for owner in models_:
+            for alias, field in columns[owner].items():
+                if owner is model:
+                    selected[alias] = F(field.attname)
+                else:
+                    kind = field.target_field if field.is_relation else field
+                    selected[alias] = Value(None, output_field=kind)
+        # A plain QuerySet: modeltranslation's would add columns to values().
+        rows = models.QuerySet(model).filter(programme=programme).order_by()
+        return rows.values(**selected)
+
+    by_model = {model: [] for model in models_}
+    for row in part(KeyFact).union(part(Result), all=True).order_by():
+        model = next(m for m in models_ if m._meta.model_name == row["figure_model"])
+        names = [field.attname for field in columns[model].values()]
+        values = [row[alias] for alias in columns[model]]
+        by_model[model].append(model.from_db(model._default_manager.db, names, values))
+
+    numbers = {
+        source.pk: number
+        for number, source in enumerate(programme.sources.all(), start=1)
+    }
+    figures = Figures(*(in_model_order(by_model[model], model) for model in models_))
+    for figure in [*figures.key_facts, *figures.results]:
+        figure.source_number = numbers.get(figure.source_id)
+    return figures

@@ -180,9 +180,10 @@ class ProgrammeQuerySet(PublishableQuerySet):
             ),
         )
 
-    def with_figures(self):
-        """Prefetch the sources, key facts and results a page or answer shows."""
-        return self.prefetch_related("sources", "key_facts", "results")
+    def with_sources(self):
+        """Prefetch the sources a page or answer lists (and its figures cite:
+        facts.figures_of reads the key facts and results, one query for both)."""
+        return self.prefetch_related("sources")
 
     def for_region(self, region, geography=None):
         """The programmes that benefit the region, by the rule of geography.py.
@@ -375,16 +376,6 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         sets it on each from one Geography instead (Geography.annotate).
         """
         return Geography.published().regions_of(self)
-
-    def number_figures(self):
-        """Give each key fact and result `source_number`: the number of its
-        source in the list of sources (from 1), the note its figure points to."""
-        numbers = {
-            source.pk: number
-            for number, source in enumerate(self.sources.all(), start=1)
-        }
-        for figure in [*self.key_facts.all(), *self.results.all()]:
-            figure.source_number = numbers.get(figure.source_id)
 
     @property
     def partners(self):

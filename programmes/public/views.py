@@ -9,7 +9,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q, with_slug
-from programmes.content.facts import Result
+from programmes.content.facts import Result, figures_of
 from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 from programmes.editing.redirects import RedirectFormerSlugMixin
@@ -131,11 +131,10 @@ class PublicDetailView(DetailView):
 
 class ProgrammeDetailView(RedirectFormerSlugMixin, PublicDetailView):
     def all_objects(self):
-        return Programme.objects.with_related().with_figures()
+        return Programme.objects.with_related().with_sources()
 
     def get_context_data(self, **kwargs):
-        self.object.number_figures()
-        return super().get_context_data(**kwargs)
+        return super().get_context_data(figures=figures_of(self.object), **kwargs)
 
 
 class OrganisationListView(ListView):

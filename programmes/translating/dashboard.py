@@ -28,23 +28,29 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from modeltranslation.utils import build_localized_fieldname
 
-from programmes.content.models import Participation, Programme
+from programmes.content.bases import in_model_order
+from programmes.content.models import Programme
 from programmes.editing.history.diff import word_diff
 from programmes.editing.roles import PUBLISHABLE, TRANSLATORS
 from programmes.languages import language_codes, language_in_sentence
 
 from .status import (
+    PROGRAMME_ROWS,
     TO_DO,
     TRACKED_MODELS,
     FieldStatus,
     Status,
     all_statuses,
+    inline_prefix,
+    is_programme_row,
     mark_as_checked,
     object_statuses,
     percent_complete,
+    record_name,
     states_by_key,
     tracked_fields,
     translatable_objects,
+    with_programme,
 )
 
 PERMISSION = "programmes.review_translations"
@@ -142,10 +148,7 @@ class Row:
 
     @property
     def record(self):
-        if isinstance(self.obj, Participation):
-            # "UNODC: partner" alone does not say which programme.
-            return f"{self.obj.programme} — {self.obj}"
-        return str(self.obj)
+        return record_name(self.obj)
 
     @property
     def kind(self):
@@ -184,38 +187,36 @@ class Row:
         return word_diff(self.source_text_then, self.source_text)
 
 
-def field_link(status, note_positions):
+def field_link(status, row_positions):
     """The change form at the field itself, which translation-tabs.js opens.
 
-    A participation's note is a row of the programme's inline: its input is
-    named by the row's position there, which `note_positions` gives.
+    A participation's note, a key fact's label, a source's address note... is
+    in a row of the programme's inline: its input is named by the row's
+    position there, which `row_positions` gives.
     """
     obj = status.obj
-    if isinstance(obj, Participation) and obj.pk in note_positions:
-        accessor = Participation._meta.get_field(
-            "programme"
-        ).remote_field.get_accessor_name()
+    key = (type(obj), obj.pk)
+    if is_programme_row(obj) and key in row_positions:
         url = reverse("admin:programmes_programme_change", args=[obj.programme_id])
         name = build_localized_fieldname(status.field, status.language)
-        return f"{url}#id_{accessor}-{note_positions[obj.pk]}-{name}"
+        prefix = inline_prefix(type(obj))
+        return f"{url}#id_{prefix}-{row_positions[key]}-{name}"
     return status.admin_url()
 
 
-def note_positions(objects):
-    """{participation id: its row number in the programme form's inline}.
+def row_positions(objects):
+    """{(model, id): its row number in the programme form's inline}.
 
-    The inline lists a programme's participations in the model's ordering;
-    `objects` holds all of them for every programme it holds one of.
+    Each inline lists a programme's rows in their model's ordering; `objects`
+    holds all of them for every programme it holds one of.
     """
-    rows = sorted(
-        (obj for obj in objects if isinstance(obj, Participation)),
-        key=lambda obj: (obj.programme_id, obj.display_order, obj.pk),
-    )
-    positions, last_programme, number = {}, None, 0
-    for obj in rows:
-        number = number + 1 if obj.programme_id == last_programme else 0
-        last_programme = obj.programme_id
-        positions[obj.pk] = number
+    positions = {}
+    for model in PROGRAMME_ROWS:
+        rows = in_model_order((obj for obj in objects if type(obj) is model), model)
+        numbers = {}
+        for obj in rows:
+            numbers[obj.programme_id] = numbers.get(obj.programme_id, -1) + 1
+            positions[model, obj.pk] = numbers[obj.programme_id]
     return positions
 
 
@@ -230,7 +231,7 @@ def with_users(statuses):
 
 
 def rows_for(statuses, objects):
-    positions = note_positions(objects)
+    positions = row_positions(objects)
     return [Row(status, field_link(status, positions)) for status in statuses]
 
 
@@ -293,13 +294,13 @@ def dashboard_view(request, admin_site):
 def record_work(obj):
     """The missing and outdated fields of one record, as rows for its change form.
 
-    A programme's form holds its participations' notes too.
+    A programme's form holds its rows too: participations, key facts,
+    results and sources.
     """
     objects = [obj]
     if isinstance(obj, Programme):
-        objects += Participation.objects.filter(programme=obj).select_related(
-            "programme", "organisation"
-        )
+        for model in PROGRAMME_ROWS:
+            objects += with_programme(model._default_manager.filter(programme=obj))
     statuses = [s for s in all_statuses(objects=objects) if s.status in TO_DO]
     return rows_for(with_users(statuses), objects)
 

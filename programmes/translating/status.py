@@ -29,20 +29,38 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from programmes.content.bases import PublicationStatus
+from programmes.content.facts import KeyFact, Result
 from programmes.content.models import (
     HomePage,
     Organisation,
     Participation,
     Programme,
     Region,
+    Source,
 )
 from programmes.languages import language_codes
 
 from .models import TranslationState
 
-# The records translators work on, in the dashboard's order. Source titles are
-# citations, given in the cited page's language: not translated.
-TRACKED_MODELS = [HomePage, Programme, Organisation, Region, Participation]
+# The records translators work on, in the dashboard's order.
+TRACKED_MODELS = [
+    HomePage,
+    Programme,
+    Organisation,
+    Region,
+    Participation,
+    KeyFact,
+    Result,
+    Source,
+]
+
+# Rows of a programme's change form (its inlines): their page is the
+# programme's, their fields are named by their position in the inline.
+PROGRAMME_ROWS = (Participation, KeyFact, Result, Source)
+
+# Source titles are citations, given in the cited page's language: not
+# translated. A source's note on its missing address is.
+UNTRACKED_FIELDS = {Source: {"title"}}
 
 
 class Status(models.TextChoices):
@@ -62,8 +80,27 @@ def tracked_fields(model):
         field.name
         for field in model._meta.fields
         if field.name in translated
+        and field.name not in UNTRACKED_FIELDS.get(model, ())
         and not isinstance(field, (models.SlugField, models.URLField))
     ]
+
+
+def is_programme_row(obj):
+    return isinstance(obj, PROGRAMME_ROWS)
+
+
+def inline_prefix(model):
+    """The programme form's formset prefix for `model`'s rows: the programme's
+    accessor to them ("participations", "key_facts"...)."""
+    return model._meta.get_field("programme").remote_field.get_accessor_name()
+
+
+def record_name(obj):
+    """The record's name; a programme's row names its programme too ("UNODC:
+    partner" alone does not say which programme)."""
+    if is_programme_row(obj):
+        return f"{obj.programme} — {obj}"
+    return str(obj)
 
 
 def texts(obj, field_name):
@@ -145,16 +182,13 @@ class FieldStatus:
         return self.obj._meta.get_field(self.field).max_length
 
     def admin_url(self):
-        """The change form, at the field's language tab (the programme's for a note)."""
-        if isinstance(self.obj, Participation):
-            # The inline's formset prefix: the programme's accessor to its rows.
-            accessor = Participation._meta.get_field(
-                "programme"
-            ).remote_field.get_accessor_name()
+        """The change form, at the field's language tab (the programme's, at
+        the inline, for a programme's row)."""
+        if is_programme_row(self.obj):
             url = reverse(
                 "admin:programmes_programme_change", args=[self.obj.programme_id]
             )
-            return f"{url}#{accessor}-group"
+            return f"{url}#{inline_prefix(type(self.obj))}-group"
         opts = self.obj._meta
         url = reverse(
             f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.obj.pk]
@@ -203,13 +237,21 @@ def object_statuses(obj, states):
 def translatable_objects(model):
     """Records translators work on: archived pages no longer need translating."""
     queryset = model._default_manager.all()
-    if model is Participation:
-        return queryset.exclude(
-            programme__status=PublicationStatus.ARCHIVED
-        ).select_related("programme", "organisation")
+    if model in PROGRAMME_ROWS:
+        return with_programme(
+            queryset.exclude(programme__status=PublicationStatus.ARCHIVED)
+        )
     if hasattr(model, "status"):
         return queryset.exclude(status=PublicationStatus.ARCHIVED)
     return queryset
+
+
+def with_programme(queryset):
+    """A programme's rows with what their names show: the programme (and a
+    participation's organisation)."""
+    if queryset.model is Participation:
+        return queryset.select_related("programme", "organisation")
+    return queryset.select_related("programme")
 
 
 def all_statuses(models_=None, objects=None):

@@ -10,16 +10,17 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
-from programmes.content.models import Participation
 from programmes.content.rich_text import clean_for_storage, has_markup, plain_text
 from programmes.content.text import normalise_text
 from programmes.languages import language_codes, language_in_sentence
 from programmes.translating import glossary
 from programmes.translating.status import (
+    PROGRAMME_ROWS,
     Status,
     all_statuses,
     texts,
     tracked_fields,
+    with_programme,
 )
 
 from .formats import (
@@ -261,8 +262,8 @@ def load_records(units, lock):
     for model_name, pks in wanted.items():
         model = available[model_name]
         queryset = model._default_manager.filter(pk__in=pks)
-        if model is Participation:
-            queryset = queryset.select_related("programme", "organisation")
+        if model in PROGRAMME_ROWS:
+            queryset = with_programme(queryset)
         if lock:
             # Read and written in the same transaction: no one else's save
             # slips between the check and the write (PostgreSQL).

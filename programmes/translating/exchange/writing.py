@@ -10,7 +10,7 @@ from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
 from translate.storage import po, xliff, xliff2
 
-from programmes.content.models import HomePage, Participation
+from programmes.content.models import HomePage
 from programmes.content.rich_text import ALLOWED_TAGS
 from programmes.languages import language_codes
 from programmes.translating import glossary
@@ -18,6 +18,8 @@ from programmes.translating.status import (
     TO_DO,
     Status,
     all_statuses,
+    is_programme_row,
+    record_name,
     translatable_objects,
 )
 
@@ -62,16 +64,9 @@ def statuses_to_export(target, only_outdated=False, models_=None, ids=None):
     ]
 
 
-def record_name(obj):
-    """The record's name; a participation's names its programme too."""
-    if isinstance(obj, Participation):
-        return f"{obj.programme} — {obj}"
-    return str(obj)
-
-
 def page_address(obj, language):
     """The public page showing the record, in `language` when it has one."""
-    page = obj.programme if isinstance(obj, Participation) else obj
+    page = obj.programme if is_programme_row(obj) else obj
     for code in [language, *(c for c in language_codes() if c != language)]:
         with translation.override(code):
             if isinstance(page, HomePage):
