@@ -106,6 +106,9 @@ EXTENSIONS = {
 # and these files. Any other address (admin, probes, "/") is not exported.
 RENDERED_FILES = ("/sitemap.xml", "/robots.txt", "/favicon.ico")
 RENDERED_PREFIXES = ("/api/v1/",)
+# A section of the sitemap index (/sitemap-programmes.xml); its page N is
+# ?p=N, as Django's index names it, and goes to sitemap-programmes-page-N.xml.
+SITEMAP_SECTION = re.compile(r"^/sitemap-[a-z]+\.xml$")
 # Links in HTML; Django writes every attribute between double quotes.
 HTML_LINK = re.compile(r'(?<=\s)(href|src|srcset|action)="([^"]*)"')
 CSS_URL = re.compile(
@@ -216,7 +219,14 @@ def file_for(path, page, content_type):
     if path.endswith("/"):
         extension = extension_for(content_type)
         return f"{name}page-{page}{extension}" if page else f"{name}index{extension}"
+    if page and SITEMAP_SECTION.match(path):
+        return f"{name.removesuffix('.xml')}-page-{page}.xml"
     return None if page else name
+
+
+def page_parameter(path):
+    """The query parameter naming page N of the list at `path`."""
+    return "p" if SITEMAP_SECTION.match(path) else "page"
 
 
 class SiteExporter:
@@ -250,7 +260,11 @@ class SiteExporter:
         if not parts.query:
             return path, None
         query = parse_qsl(parts.query, keep_blank_values=True)
-        if len(query) == 1 and query[0][0] == "page" and query[0][1].isdigit():
+        if (
+            len(query) == 1
+            and query[0][0] == page_parameter(path)
+            and query[0][1].isdigit()
+        ):
             number = int(query[0][1])
             return path, (number if number > 1 else None)
         return None  # a search, filters: only the application answers them
@@ -268,6 +282,7 @@ class SiteExporter:
     def is_rendered(self, path):
         return (
             path in RENDERED_FILES
+            or SITEMAP_SECTION.match(path) is not None
             or path.startswith(RENDERED_PREFIXES)
             or any(path.startswith(f"/{code}/") for code, _name in settings.LANGUAGES)
         )
@@ -312,7 +327,7 @@ class SiteExporter:
 
     @staticmethod
     def address(path, page):
-        return f"{path}?page={page}" if page else path
+        return f"{path}?{page_parameter(path)}={page}" if page else path
 
     def dead_end(self, path, page, why):
         if (path, page) in self.former_addresses and (path, page) not in (
@@ -467,9 +482,7 @@ class SiteExporter:
         for resource in self.resources.values():
             if not resource.rewrite or resource.content_type.startswith("text/csv"):
                 continue
-            address = resource.path + (
-                f"?page={resource.page}" if resource.page else ""
-            )
+            address = self.address(resource.path, resource.page)
             if resource.content_type.startswith("text/html"):
                 resource.body = self.rewrite_html(resource.body, address)
             else:
