@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from django.core.management import CommandError, call_command
 
-from operations.static_export import MANIFEST
+from operations.static_export import MANIFEST, SiteExporter
 from programmes.models import Programme
 from programmes.public.sitemaps import ProgrammeSitemap
 
@@ -278,6 +278,32 @@ def test_the_pages_of_a_sitemap_section_are_files(content, out, monkeypatch):
     assert len(pages) == count  # 2 languages, 2 addresses a page
     listed = "".join(page.read_text() for page in pages)
     assert listed.count("<url>") == 2 * count
+
+
+def test_each_answer_goes_to_disk_as_it_is_rendered(content, out, monkeypatch):
+    """Bounded memory: no body is kept in memory once rendered; each waits in
+    the staging folder (outside the export folder) until the crawl ends."""
+    seen = []  # (files staged, bodies in memory) before each render
+    render = SiteExporter.render
+
+    def watched(self, client, address, expected=200):
+        staged = sum(1 for path in self.staging.rglob("*") if path.is_file())
+        in_memory = sum(r.body is not None for r in self.resources.values())
+        seen.append((staged, in_memory, out.exists()))
+        return render(self, client, address, expected)
+
+    monkeypatch.setattr(SiteExporter, "render", watched)
+    output = export(out)
+
+    staged = [count for count, _in_memory, _written in seen]
+    assert staged == sorted(staged) and staged[-1] >= len(seen) - 2
+    assert {in_memory for _staged, in_memory, _written in seen} == {0}
+    # Nothing in the export folder until every page rendered (a refused export
+    # writes nothing).
+    assert not any(written for _staged, _in_memory, written in seen)
+    assert re.search(r"Rendered 100 pages and files…", output)
+    assert re.search(r"Wrote 100 of \d+ files…", output)
+    assert broken_links(out) == []
 
 
 # --- Re-running -----------------------------------------------------------------
