@@ -132,14 +132,15 @@ class SlugAddresses:
     # path, so any record's slug (ASCII, as <slug:> requires) goes in as it is.
     STAND_IN = "slug"
 
-    def __init__(self, url_name):
+    def __init__(self, url_name, argument="slug"):
         self.url_name = url_name
+        self.argument = argument
         self.patterns = {}
 
     def __call__(self, slug):
         language = translation.get_language()
         if language not in self.patterns:
-            path = reverse(self.url_name, kwargs={"slug": self.STAND_IN})
+            path = reverse(self.url_name, kwargs={self.argument: self.STAND_IN})
             self.patterns[language] = path.split(self.STAND_IN)
         before, after = self.patterns[language]
         return f"{before}{slug}{after}"
@@ -250,8 +251,11 @@ class CountrySitemap(I18nSitemap):
                 newest[code] = max(updated_at, newest.get(code, updated_at))
         return sorted(newest.items())
 
+    def __init__(self):
+        self.address = SlugAddresses("programmes:country_detail", argument="code")
+
     def location(self, item):
-        return reverse("programmes:country_detail", args=[item[0].lower()])
+        return self.address(item[0].lower())
 
     def lastmod(self, item):
         return item[1]
