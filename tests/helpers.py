@@ -251,7 +251,12 @@ def every_public_address(language, programme, organisation, region, archived):
             ): 200,
             reverse("programmes:share_card_region", args=[region.slug]): 200,
             # Unprefixed: answered in the language Accept-Language asks for.
-            "/sitemap.xml": 200,
+            "/sitemap.xml": 200,  # the index of the sections below
+            "/sitemap-pages.xml": 200,
+            "/sitemap-programmes.xml": 200,
+            "/sitemap-organisations.xml": 200,
+            "/sitemap-regions.xml": 200,
+            "/sitemap-countries.xml": 200,
             "/robots.txt": 200,
             "/favicon.ico": 200,
             "/api/v1/": 200,
