@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Max, Value
+from django.db.models import Count, Max, Value
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -60,13 +60,14 @@ class InEachLanguage:
     reads a page's slice of records only.
     """
 
-    def __init__(self, items, languages):
+    def __init__(self, items, languages, count):
         self.items = items
         self.languages = list(languages)
+        self.count = count  # the records': a function, called when needed
 
     def __len__(self):
         if not hasattr(self, "_count"):
-            self._count = self.items.count() * len(self.languages)
+            self._count = self.count() * len(self.languages)
         return self._count
 
     def __getitem__(self, index):
@@ -161,8 +162,16 @@ class TranslatedSlugSitemap(I18nSitemap):
         return self.model.objects.published().order_by("pk")
 
     @cached_property
+    def summary(self):
+        """How many records, and their newest change: one query for the index."""
+        return self.items().aggregate(count=Count("pk"), newest=Max("updated_at"))
+
+    @cached_property
     def paginator(self):
-        return Paginator(InEachLanguage(self.items(), self._languages()), self.limit)
+        pairs = InEachLanguage(
+            self.items(), self._languages(), lambda: self.summary["count"]
+        )
+        return Paginator(pairs, self.limit)
 
     def location(self, item):
         # item.slug: modeltranslation's value in the active language, with
@@ -174,7 +183,7 @@ class TranslatedSlugSitemap(I18nSitemap):
 
     def get_latest_lastmod(self):
         """For the index: the section's newest change, in one query."""
-        return self.items().aggregate(newest=Max("updated_at"))["newest"]
+        return self.summary["newest"]
 
 
 class IndexSitemap(I18nSitemap):
