@@ -113,6 +113,8 @@ def is_public(path):
         return False
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return True
+    if path.startswith("/sitemap-") and path.endswith(".xml"):  # its sections
+        return True
     return any(path.startswith(f"/{code}/") for code, _name in settings.LANGUAGES)
 
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from programmes.public import views
-from programmes.public.sitemaps import SITEMAPS
+from programmes.public.sitemaps import SITEMAPS, sitemap_index
 
 from . import health, icons
 from .media import media_urlpatterns
@@ -16,8 +16,20 @@ urlpatterns = [
     # DJANGO_ADMIN_PATH, "admin/" by default.
     path(settings.ADMIN_PATH, admin.site.urls),
     # One sitemap for both languages: every entry lists its hreflang alternates.
-    # GET and HEAD only, like every public page.
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # /sitemap.xml is the index of the sections' sitemaps, each paginated
+    # (?p=2; programmes/public/sitemaps.py). GET and HEAD only, like every
+    # public page.
+    path(
+        "sitemap.xml",
+        require_safe(sitemap_index),
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        require_safe(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(

@@ -59,6 +59,13 @@ Absolute addresses (canonical and hreflang links, the sitemap, the feeds, the
 API's links) are built from --base-url, which must be the root of a site:
 links in the pages start with "/".
 
+Memory stays bounded whatever the size of the site: each answer is written to
+a staging folder (a temporary folder, outside DIR) as soon as it is rendered,
+and only its address and file name stay in memory. Once the crawl is over,
+the files are read back one at a time, their links rewritten, and copied into
+DIR when they differ from what is there. Progress is printed every
+PROGRESS_EVERY files, while rendering and while writing.
+
 Re-running rewrites only what changed: each file is compared with the bytes
 on disk first. DIR/.export-manifest.json lists the files the export wrote;
 those no longer part of the site (an archived programme's pages) are
@@ -71,6 +78,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -106,6 +114,9 @@ EXTENSIONS = {
 # and these files. Any other address (admin, probes, "/") is not exported.
 RENDERED_FILES = ("/sitemap.xml", "/robots.txt", "/favicon.ico")
 RENDERED_PREFIXES = ("/api/v1/",)
+# A section of the sitemap index (/sitemap-programmes.xml); its page N is
+# ?p=N, as Django's index names it, and goes to sitemap-programmes-page-N.xml.
+SITEMAP_SECTION = re.compile(r"^/sitemap-[a-z]+\.xml$")
 # Links in HTML; Django writes every attribute between double quotes.
 HTML_LINK = re.compile(r'(?<=\s)(href|src|srcset|action)="([^"]*)"')
 CSS_URL = re.compile(
@@ -126,7 +137,7 @@ class Resource:
     path: str  # the address's path, as the site serves it
     page: int | None  # ?page=N of a paginated list (None: no query)
     file: str  # where it goes, relative to the export folder
-    body: bytes
+    body: bytes | None  # until SiteExporter.add() stages it on disk
     content_type: str = ""
     rewrite: bool = False  # a text the site rendered: links may be rewritten
 
@@ -216,12 +227,20 @@ def file_for(path, page, content_type):
     if path.endswith("/"):
         extension = extension_for(content_type)
         return f"{name}page-{page}{extension}" if page else f"{name}index{extension}"
+    if page and SITEMAP_SECTION.match(path):
+        return f"{name.removesuffix('.xml')}-page-{page}.xml"
     return None if page else name
 
 
+def page_parameter(path):
+    """The query parameter naming page N of the list at `path`."""
+    return "p" if SITEMAP_SECTION.match(path) else "page"
+
+
 class SiteExporter:
-    def __init__(self, base_url, progress=None, note=None):
+    def __init__(self, base_url, staging, progress=None, note=None):
         self.scheme, self.netloc = parse_base_url(base_url)
+        self.staging = Path(staging)  # where each answer goes as it is rendered
         self.base = f"{self.scheme}://{self.netloc}"
         self.progress = progress or (lambda count: None)
         self.note = note or (lambda message: None)
@@ -250,7 +269,11 @@ class SiteExporter:
         if not parts.query:
             return path, None
         query = parse_qsl(parts.query, keep_blank_values=True)
-        if len(query) == 1 and query[0][0] == "page" and query[0][1].isdigit():
+        if (
+            len(query) == 1
+            and query[0][0] == page_parameter(path)
+            and query[0][1].isdigit()
+        ):
             number = int(query[0][1])
             return path, (number if number > 1 else None)
         return None  # a search, filters: only the application answers them
@@ -268,6 +291,7 @@ class SiteExporter:
     def is_rendered(self, path):
         return (
             path in RENDERED_FILES
+            or SITEMAP_SECTION.match(path) is not None
             or path.startswith(RENDERED_PREFIXES)
             or any(path.startswith(f"/{code}/") for code, _name in settings.LANGUAGES)
         )
@@ -275,7 +299,9 @@ class SiteExporter:
     # --- Crawling -----------------------------------------------------------------
 
     def export(self):
-        """Every file of the static site: {relative file name: bytes}."""
+        """Every file of the static site: {relative file name: a function
+        returning its bytes}. The bodies wait on disk in the staging folder;
+        each is read (and its links rewritten) when its function is called."""
         check_static_files()
         # As the public site answers, whatever this process's settings: no
         # debug pages, the public host allowed, no redirect to https.
@@ -294,10 +320,10 @@ class SiteExporter:
                         seen.add(found)
                         queue.append(found)
                         self.linked_from[found] = self.address(*key)
-            files = {}
-            self.rewrite_links()
-            for resource in self.resources.values():
-                files[resource.file] = resource.body
+            files = {
+                resource.file: (lambda resource=resource: self.final_body(resource))
+                for resource in self.resources.values()
+            }
             # Expected: not worth the warning django.request logs for a 404.
             request_log = logging.getLogger("django.request")
             request_log.disabled = True
@@ -306,13 +332,15 @@ class SiteExporter:
                 not_found = self.render(client, missing, expected=404)
             finally:
                 request_log.disabled = False
-            files["404.html"] = self.rewrite_html(not_found.content, missing)
-            files["index.html"] = self.root_page()
+            not_found = self.rewrite_html(not_found.content, missing)
+            root = self.root_page()
+            files["404.html"] = lambda: not_found
+            files["index.html"] = lambda: root
         return files
 
     @staticmethod
     def address(path, page):
-        return f"{path}?page={page}" if page else path
+        return f"{path}?{page_parameter(path)}={page}" if page else path
 
     def dead_end(self, path, page, why):
         if (path, page) in self.former_addresses and (path, page) not in (
@@ -385,6 +413,11 @@ class SiteExporter:
         return response
 
     def add(self, resource):
+        """Write `resource`'s body to the staging folder, keep the rest."""
+        staged = self.staging / resource.file
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(resource.body)
+        resource.body = None
         self.resources[(resource.path, resource.page)] = resource
         if len(self.resources) % PROGRESS_EVERY == 0:
             self.progress(len(self.resources))
@@ -463,17 +496,15 @@ class SiteExporter:
         pattern = re.escape(self.base) + r"/[^\s\"'<>\\]*"
         return re.sub(pattern, link, body.decode()).encode()
 
-    def rewrite_links(self):
-        for resource in self.resources.values():
-            if not resource.rewrite or resource.content_type.startswith("text/csv"):
-                continue
-            address = resource.path + (
-                f"?page={resource.page}" if resource.page else ""
-            )
-            if resource.content_type.startswith("text/html"):
-                resource.body = self.rewrite_html(resource.body, address)
-            else:
-                resource.body = self.rewrite_text(resource.body, address)
+    def final_body(self, resource):
+        """`resource`'s staged body, links rewritten to the renamed files."""
+        body = (self.staging / resource.file).read_bytes()
+        if not resource.rewrite or resource.content_type.startswith("text/csv"):
+            return body
+        address = self.address(resource.path, resource.page)
+        if resource.content_type.startswith("text/html"):
+            return self.rewrite_html(body, address)
+        return self.rewrite_text(body, address)
 
     # --- The root page ------------------------------------------------------------
 
@@ -559,9 +590,11 @@ def write_manifest(directory, names):
         write_atomically(manifest, body)
 
 
-def write_export(directory, files, previous, dry_run=False, report=None):
-    """Write `files` into `directory`, changed ones only; remove stale ones."""
+def write_export(directory, files, previous, dry_run=False, report=None, progress=None):
+    """Write `files` ({name: function returning the bytes}) into `directory`,
+    changed ones only, one at a time; remove stale ones."""
     report = report or (lambda message: None)
+    progress = progress or (lambda count, total: None)
     directory = Path(directory)
     summary = Summary(files=len(files))
     stale = sorted(set(previous) - set(files))
@@ -570,10 +603,13 @@ def write_export(directory, files, previous, dry_run=False, report=None):
         # Listed first, so that files written by an interrupted run are
         # still known (and removed when no longer part of the site).
         write_manifest(directory, set(previous) | set(files))
-    for name, body in sorted(files.items()):
+    for number, (name, read) in enumerate(sorted(files.items()), start=1):
+        if number % PROGRESS_EVERY == 0:
+            progress(number, len(files))
         path = inside(directory, name)
         if path is None:
             raise ExportError(f"{name} would be written outside {directory}.")
+        body = read()
         if path.is_file() and path.read_bytes() == body:
             summary.unchanged += 1
             continue
@@ -631,11 +667,15 @@ def export_site(
     """
     started = time.monotonic()
     previous = check_folder(directory)
-    exporter = SiteExporter(base_url, progress=progress, note=note)
-    files = exporter.export()
-    if exporter.broken_links and not allow_broken_links:
-        raise BrokenLinks(exporter.broken_links)
-    summary = write_export(directory, files, previous, dry_run=dry_run, report=note)
+    progress = progress or (lambda count, total=None: None)
+    with tempfile.TemporaryDirectory(prefix="export-site-") as staging:
+        exporter = SiteExporter(base_url, staging, progress=progress, note=note)
+        files = exporter.export()
+        if exporter.broken_links and not allow_broken_links:
+            raise BrokenLinks(exporter.broken_links)
+        summary = write_export(
+            directory, files, previous, dry_run, report=note, progress=progress
+        )
     summary.broken_links = exporter.broken_links
     summary.seconds = time.monotonic() - started
     return summary

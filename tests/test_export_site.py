@@ -11,8 +11,9 @@ from xml.etree import ElementTree
 import pytest
 from django.core.management import CommandError, call_command
 
-from operations.static_export import MANIFEST
+from operations.static_export import MANIFEST, SiteExporter
 from programmes.models import Programme
+from programmes.public.sitemaps import ProgrammeSitemap
 
 from .factories import make_programme
 from .helpers import checker_or_skip, nu_html_messages, with_image
@@ -179,6 +180,7 @@ def test_every_internal_link_resolves_to_an_exported_file(content, tmp_path, set
         "fr/flux/index.atom",
         "en/feed/index.atom",
         "sitemap.xml",
+        "sitemap-programmes.xml",
         "robots.txt",
         "api/v1/programmes.csv",
         "api/v1/organisations.csv",
@@ -224,9 +226,11 @@ def test_pages_name_their_language_and_the_public_address(content, out):
         assert parser.lang == language
         address = "/" + name.removesuffix("index.html")
         assert f'<link rel="canonical" href="{BASE}{address}">' in page
-    sitemap = (out / "sitemap.xml").read_text()
+    index = (out / "sitemap.xml").read_text()
+    assert f"<loc>{BASE}/sitemap-programmes.xml</loc>" in index
+    sitemap = (out / "sitemap-programmes.xml").read_text()
     assert f"<loc>{BASE}/fr/programmes/aircop/</loc>" in sitemap
-    assert "testserver" not in sitemap
+    assert "testserver" not in index + sitemap
     # "/" cannot negotiate a language on a static host: it opens French.
     root = (out / "index.html").read_text()
     assert '<meta http-equiv="refresh" content="0; url=/fr/">' in root
@@ -259,6 +263,46 @@ def test_the_pages_of_a_long_list_are_files(content, out):
     assert 'href="/fr/programmes/" rel="prev"' in second
     assert "programme-fr-" in second
     assert (out / "api/v1/programmes/page-2.json").is_file()
+    assert broken_links(out) == []
+
+
+def test_the_pages_of_a_sitemap_section_are_files(content, out, monkeypatch):
+    monkeypatch.setattr(ProgrammeSitemap, "limit", 2)
+    export(out)
+    index = (out / "sitemap.xml").read_text()
+    # ?p=2 means nothing to a static host: the index names the page's file.
+    assert f"<loc>{BASE}/sitemap-programmes-page-2.xml</loc>" in index
+    assert "?p=" not in index
+    pages = sorted(out.glob("sitemap-programmes*.xml"))
+    count = Programme.objects.published().count()
+    assert len(pages) == count  # 2 languages, 2 addresses a page
+    listed = "".join(page.read_text() for page in pages)
+    assert listed.count("<url>") == 2 * count
+
+
+def test_each_answer_goes_to_disk_as_it_is_rendered(content, out, monkeypatch):
+    """Bounded memory: no body is kept in memory once rendered; each waits in
+    the staging folder (outside the export folder) until the crawl ends."""
+    seen = []  # (files staged, bodies in memory) before each render
+    render = SiteExporter.render
+
+    def watched(self, client, address, expected=200):
+        staged = sum(1 for path in self.staging.rglob("*") if path.is_file())
+        in_memory = sum(r.body is not None for r in self.resources.values())
+        seen.append((staged, in_memory, out.exists()))
+        return render(self, client, address, expected)
+
+    monkeypatch.setattr(SiteExporter, "render", watched)
+    output = export(out)
+
+    staged = [count for count, _in_memory, _written in seen]
+    assert staged == sorted(staged) and staged[-1] >= len(seen) - 2
+    assert {in_memory for _staged, in_memory, _written in seen} == {0}
+    # Nothing in the export folder until every page rendered (a refused export
+    # writes nothing).
+    assert not any(written for _staged, _in_memory, written in seen)
+    assert re.search(r"Rendered 100 pages and files…", output)
+    assert re.search(r"Wrote 100 of \d+ files…", output)
     assert broken_links(out) == []
 
 

@@ -7,6 +7,7 @@ could.
 
 import json
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -23,6 +24,8 @@ from .helpers import (
     nu_html_messages,
     parse,
     preview_url,
+    sitemap_index,
+    sitemap_pages,
 )
 
 pytestmark = pytest.mark.django_db
@@ -478,15 +481,13 @@ def test_hreflang_of_the_home_page_follows_its_text(client):
 
 
 def sitemap_entries(client):
-    """{loc: {hreflang: href}}."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
+    """{loc: {hreflang: href}}, from every page the sitemap index names."""
     return {
         url.findtext(f"{SITEMAP}loc"): {
             link.get("hreflang"): link.get("href")
             for link in url.iterfind(f"{XHTML}link[@rel='alternate']")
         }
+        for root in sitemap_pages(client)
         for url in root.iterfind(f"{SITEMAP}url")
     }
 
@@ -536,9 +537,16 @@ def test_sitemap_alternates_name_only_complete_languages(client):
 
 def test_the_sitemap_query_count_does_not_grow_with_the_content(client):
     def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/sitemap.xml").status_code == 200
-        return len(queries)
+        """Queries of the index and of each section's page."""
+        paths = ["/sitemap.xml"] + [
+            urlsplit(address).path for address in sitemap_index(client)
+        ]
+        counts = []
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            counts.append(len(queries))
+        return counts
 
     make_home_page()
 

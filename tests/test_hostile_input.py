@@ -352,7 +352,11 @@ MISSING_PAGES = ["-1", "0", "1e9", "abc", "9" * 10_000, "\x00", "1.5", "last2"]
 
 def test_a_page_that_does_not_exist_is_a_404(client, content):
     for page in MISSING_PAGES:
-        for path in ["/fr/programmes/", "/en/organisations/", "/sitemap.xml"]:
+        for path in [
+            "/fr/programmes/",
+            "/en/organisations/",
+            "/sitemap-programmes.xml",
+        ]:
             with nothing_changes():
                 response = client.get(
                     path, {"p" if "sitemap" in path else "page": page}

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,9 +15,10 @@ from django.utils import timezone, translation
 
 from programmes.models import Organisation, Programme, Region
 from programmes.public.metadata import json_ld_script
+from programmes.public.sitemaps import SITEMAPS, ProgrammeSitemap
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .helpers import parse
+from .helpers import parse, sitemap_index, sitemap_pages
 from .pages import PAGE_TYPES, PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +51,7 @@ def url_in(language, page):
 
 
 def sitemap_entries(client):
-    """{loc: (lastmod, {hreflang: href})} from /sitemap.xml."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
+    """{loc: (lastmod, {hreflang: href})} from every page the sitemap index names."""
     return {
         url.findtext(f"{SITEMAP}loc"): (
             url.findtext(f"{SITEMAP}lastmod"),
@@ -62,6 +60,7 @@ def sitemap_entries(client):
                 for link in url.iterfind(f"{XHTML}link[@rel='alternate']")
             },
         )
+        for root in sitemap_pages(client)
         for url in root.iterfind(f"{SITEMAP}url")
     }
 
@@ -611,7 +610,8 @@ def count_queries(client, url):
 
 
 def test_sitemap_and_feed_queries_do_not_grow_with_the_content(client, db):
-    urls = ["/sitemap.xml", "/fr/flux/", "/en/feed/"]
+    sections = [f"/sitemap-{name}.xml" for name in SITEMAPS]
+    urls = ["/sitemap.xml", *sections, "/fr/flux/", "/en/feed/"]
     build_programmes(4)
     with_4 = [count_queries(client, url) for url in urls]
 
@@ -619,6 +619,48 @@ def test_sitemap_and_feed_queries_do_not_grow_with_the_content(client, db):
     with_200 = [count_queries(client, url) for url in urls]
 
     assert with_200 == with_4
-    sitemap, french_feed, english_feed = with_4
-    assert sitemap <= 8  # 8: the home page's text, for its hreflang
+    index, pages, programmes, *_other_sections, french_feed, english_feed = with_4
+    assert index <= 8
+    assert pages <= 8  # 8: the home page's text, for its hreflang
+    assert programmes <= 3  # the count, the page's records, the site's text
     assert french_feed == english_feed == 1
+
+
+def test_sitemap_sections_are_paginated_and_the_index_names_every_page(
+    client, db, monkeypatch
+):
+    build_programmes(5)  # 5 programmes x 2 languages: 4 pages of 3 addresses
+    monkeypatch.setattr(ProgrammeSitemap, "limit", 3)
+    listed = sitemap_index(client)
+
+    section = absolute("/sitemap-programmes.xml")
+    assert [a for a in listed if a.startswith(section)] == [
+        section,
+        f"{section}?p=2",
+        f"{section}?p=3",
+        f"{section}?p=4",
+    ]
+    pages = sitemap_pages(client)  # each valid against the schema
+    programme_urls = [
+        url.findtext(f"{SITEMAP}loc")
+        for root in pages
+        for url in root.iterfind(f"{SITEMAP}url")
+        if "/programmes/" in url.findtext(f"{SITEMAP}loc")
+        and not url.findtext(f"{SITEMAP}loc").endswith(("/programmes/", "/programs/"))
+    ]
+    expected = [
+        url_in(language, programme)
+        for programme in Programme.objects.order_by("pk")
+        for language, _name in settings.LANGUAGES
+    ]
+    assert programme_urls == expected  # each once, in order, across the pages
+    assert client.get("/sitemap-programmes.xml", {"p": 5}).status_code == 404
+
+
+def test_sitemap_addresses_are_those_of_the_pages(client, content):
+    """The sitemap builds addresses without reverse() per record: the same
+    paths as get_absolute_url(), in every language."""
+    locs = set(sitemap_entries(client))
+    for obj in [*Programme.objects.published(), *Organisation.objects.published()]:
+        for language, _name in settings.LANGUAGES:
+            assert url_in(language, obj) in locs

@@ -1,11 +1,25 @@
-"""The sitemap: every public page in every language, with hreflang alternates."""
+"""The sitemap: every public page in every language, with hreflang alternates.
+
+/sitemap.xml is an index (django.contrib.sitemaps.views.index) naming one
+sitemap per section, /sitemap-programmes.xml and so on, each cut into pages of
+LIMIT addresses (?p=2, as Django's index names them). Whatever the amount of
+content, an answer costs one page of records: the index counts them and reads
+each section's newest change with one aggregate, and a section page reads its
+slice of records only. Addresses are built without one reverse() per record
+and language: the pattern is reversed once per language with a stand-in slug
+(SlugAddresses).
+"""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Value
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Value
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import cached_property
 
 from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
@@ -33,10 +47,53 @@ def newest_changes():
     return {models[row["part"]]: row["newest"] for row in rows}
 
 
+# Addresses (every language counted) a sitemap page lists: well under the
+# protocol's 50,000 and 50 MB, so a page stays a few hundred kilobytes.
+LIMIT = 2000
+
+
+class InEachLanguage:
+    """The (item, language) pairs Django's i18n sitemaps paginate, lazily.
+
+    Django builds the list of every pair (every record of the section) to
+    count them and cut one page. This sequence counts with one COUNT query and
+    reads a page's slice of records only.
+    """
+
+    def __init__(self, items, languages, count):
+        self.items = items
+        self.languages = list(languages)
+        self.count = count  # the records': a function, called when needed
+
+    def __len__(self):
+        if not hasattr(self, "_count"):
+            self._count = self.count() * len(self.languages)
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        size = len(self.languages)
+        first, last = start // size, -(-stop // size)
+        pairs = [
+            (item, language)
+            for item in self.items[first:last]
+            for language in self.languages
+        ]
+        return pairs[start - first * size : stop - first * size]
+
+
 class I18nSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = LIMIT
+
+    @cached_property
+    def paginator(self):
+        # Once per answer: the index reads the count, then the page number.
+        return Paginator(self._items(), self.limit)
 
     def get_urls(self, page=1, site=None, protocol=None):
         """Django's URLs, with x-default as the pages themselves give it.
@@ -64,19 +121,76 @@ class I18nSitemap(Sitemap):
         return hreflang_languages(item)
 
 
+class SlugAddresses:
+    """A detail page's path in the active language, one reverse() per language.
+
+    reverse() of a stand-in slug, then the record's slug put in its place:
+    the same path as get_absolute_url(), without resolving the pattern for
+    every record and language (34,096 reverse() calls for 2,000 programmes).
+    """
+
+    # Matches <slug:slug>; it is only ever looked for in the reversed stand-in
+    # path, so any record's slug (ASCII, as <slug:> requires) goes in as it is.
+    STAND_IN = "slug"
+
+    def __init__(self, url_name, argument="slug"):
+        self.url_name = url_name
+        self.argument = argument
+        self.patterns = {}
+
+    def __call__(self, slug):
+        language = translation.get_language()
+        if language not in self.patterns:
+            path = reverse(self.url_name, kwargs={self.argument: self.STAND_IN})
+            self.patterns[language] = path.split(self.STAND_IN)
+        before, after = self.patterns[language]
+        return f"{before}{slug}{after}"
+
+
 class TranslatedSlugSitemap(I18nSitemap):
     """Objects' pages: one per language, at the language's slug or, in a
     language without one, at the default language's (content.bases.with_slug).
     """
 
+    model = None
+    url_name = ""
+
+    def __init__(self):
+        self.address = SlugAddresses(self.url_name)
+
+    def items(self):
+        return self.model.objects.published().order_by("pk")
+
+    @cached_property
+    def summary(self):
+        """How many records, and their newest change: one query for the index."""
+        return self.items().aggregate(count=Count("pk"), newest=Max("updated_at"))
+
+    @cached_property
+    def paginator(self):
+        pairs = InEachLanguage(
+            self.items(), self._languages(), lambda: self.summary["count"]
+        )
+        return Paginator(pairs, self.limit)
+
+    def location(self, item):
+        # item.slug: modeltranslation's value in the active language, with
+        # its fallback, as get_absolute_url() reads it.
+        return self.address(item.slug)
+
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        """For the index: the section's newest change, in one query."""
+        return self.summary["newest"]
 
 
 class IndexSitemap(I18nSitemap):
     """The home page and the lists; each last changed when what it shows did."""
 
-    def items(self):
+    @cached_property
+    def entries(self):
         self.home_page = HomePage.load()
         newest = newest_changes()
         return [
@@ -86,6 +200,9 @@ class IndexSitemap(I18nSitemap):
             ("programmes:region_list", newest.get(Region)),
             ("programmes:country_list", newest.get(Programme)),
         ]
+
+    def items(self):
+        return self.entries
 
     def location(self, item):
         return reverse(item[0])
@@ -100,26 +217,40 @@ class IndexSitemap(I18nSitemap):
 
 
 class ProgrammeSitemap(TranslatedSlugSitemap):
-    def items(self):
-        return Programme.objects.published()
+    model = Programme
+    url_name = "programmes:programme_detail"
 
 
 class OrganisationSitemap(TranslatedSlugSitemap):
-    def items(self):
-        return Organisation.objects.published()
+    model = Organisation
+    url_name = "programmes:organisation_detail"
 
 
 class RegionSitemap(TranslatedSlugSitemap):
+    url_name = "programmes:region_detail"
+
     def items(self):
         # The published regions as geography.py reads them (once per content
-        # version): the same regions every page and the API know.
+        # version): the same regions every page and the API know. A few
+        # dozen at most: a list, paginated by Django.
         return Geography.published().regions
+
+    @cached_property
+    def paginator(self):
+        return Paginator(self._items(), self.limit)  # a list: Django's pairs
+
+    def get_latest_lastmod(self):
+        return max((region.updated_at for region in self.items()), default=None)
 
 
 class CountrySitemap(I18nSitemap):
     """The countries published programmes name, each last changed with them."""
 
     def items(self):
+        return self.entries
+
+    @cached_property
+    def entries(self):
         newest = {}
         rows = Programme.objects.published().values_list(
             "beneficiary_countries", "updated_at"
@@ -129,8 +260,11 @@ class CountrySitemap(I18nSitemap):
                 newest[code] = max(updated_at, newest.get(code, updated_at))
         return sorted(newest.items())
 
+    def __init__(self):
+        self.address = SlugAddresses("programmes:country_detail", argument="code")
+
     def location(self, item):
-        return reverse("programmes:country_detail", args=[item[0].lower()])
+        return self.address(item[0].lower())
 
     def lastmod(self, item):
         return item[1]
@@ -143,3 +277,14 @@ SITEMAPS = {
     "regions": RegionSitemap,
     "countries": CountrySitemap,
 }
+
+
+def sitemap_index(request):
+    """/sitemap.xml: Django's index of the sections' pages, leaving out the
+    sections with nothing published (an empty <urlset> is not a valid sitemap)."""
+    sections = {}
+    for name, section in SITEMAPS.items():
+        sitemap = section()
+        if sitemap.paginator.count:
+            sections[name] = sitemap
+    return sitemap_views.index(request, sections, sitemap_url_name="sitemap_section")

@@ -53,7 +53,11 @@ class Command(BaseCommand):
                 base_url,
                 dry_run=dry_run,
                 allow_broken_links=options["allow_broken_links"],
-                progress=lambda count: say(f"Exported {count} pages and files…"),
+                progress=lambda count, total=None: say(
+                    f"Rendered {count} pages and files…"
+                    if total is None
+                    else f"Wrote {count} of {total} files…"
+                ),
                 note=self.stdout.write if verbosity >= 2 else None,
             )
         except ExportError as error:
