@@ -7,8 +7,15 @@ from django.db import transaction
 from django.test import override_settings
 
 from programmes.editing.roles import ADMINISTRATORS, EDITORS, TRANSLATORS
+from programmes.models import GlossaryTerm
 
-from .helpers import PRODUCTION_STORAGE, logged_in, staff_member, worker_redis_url
+from .helpers import (
+    FIRST_GLOSSARY_TERMS,
+    PRODUCTION_STORAGE,
+    logged_in,
+    staff_member,
+    worker_redis_url,
+)
 
 # Fixtures through which a test reaches the database.
 DATABASE_FIXTURES = {
@@ -224,3 +231,18 @@ def production_static(settings, collected):
     settings.STATIC_ROOT = collected
     settings.STORAGES = production_storages(settings.STORAGES)
     return collected
+
+
+@pytest.fixture
+def first_glossary_terms(db):
+    """The terms migrations 0013-0014 write: a transactional test (browser, nginx)
+    run earlier in the same worker empties every table, migrations' rows included."""
+    for term_en, term_fr, expansion_en, expansion_fr in FIRST_GLOSSARY_TERMS:
+        GlossaryTerm.objects.get_or_create(
+            term_en=term_en,
+            defaults={
+                "term_fr": term_fr,
+                "expansion_en": expansion_en,
+                "expansion_fr": expansion_fr,
+            },
+        )

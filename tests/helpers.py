@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -407,3 +408,10 @@ def sitemap_pages(client):
         assert sitemap_schema_errors(root) == [], (address, response.content)
         pages.append(root)
     return pages
+
+
+# The glossary terms migrations 0013-0014 write.
+FIRST_GLOSSARY_TERMS = [
+    *import_module("programmes.migrations.0013_glossary_terms").TERMS,
+    *import_module("programmes.migrations.0014_more_glossary_terms").TERMS,
+]

@@ -168,7 +168,7 @@ def test_editors_find_a_programme_by_its_acronym(editor_client, content):
     assert "AIRCOP" in text_of(response)
 
 
-def test_french_admin_wording(administrator_client, content):
+def test_french_admin_wording(administrator_client, content, first_glossary_terms):
     glossary = administrator_client.get(
         reverse("admin:programmes_glossaryterm_changelist"), HTTP_ACCEPT_LANGUAGE="fr"
     )

@@ -23,30 +23,10 @@ from programmes.translating.glossary import (
 )
 
 from .factories import make_organisation, make_programme
-from .helpers import staff_member
+from .helpers import FIRST_GLOSSARY_TERMS, staff_member
 from .hostile import form_data
 
-pytestmark = pytest.mark.django_db
-
-FIRST_TERMS = [
-    *import_module("programmes.migrations.0013_glossary_terms").TERMS,
-    *import_module("programmes.migrations.0014_more_glossary_terms").TERMS,
-]
-
-
-@pytest.fixture(autouse=True)
-def first_terms(db):
-    """The terms migrations 0013-0014 write: a transactional test (browser, nginx)
-    run earlier empties every table, migrations' rows included."""
-    for term_en, term_fr, expansion_en, expansion_fr in FIRST_TERMS:
-        GlossaryTerm.objects.get_or_create(
-            term_en=term_en,
-            defaults={
-                "term_fr": term_fr,
-                "expansion_en": expansion_en,
-                "expansion_fr": expansion_fr,
-            },
-        )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_glossary_terms")]
 
 
 def abbrs(response):
@@ -242,7 +222,7 @@ def test_saving_a_record_warns_about_the_other_languages_term(admin_client):
 def test_the_glossary_holds_both_languages_of_every_term():
     terms = list(GlossaryTerm.objects.all())
 
-    assert len(terms) == len(FIRST_TERMS)
+    assert len(terms) == len(FIRST_GLOSSARY_TERMS)
     assert all(term.term_fr and term.term_en for term in terms)
     # An acronym's expansion is given in both languages or in neither.
     assert all(bool(term.expansion_fr) == bool(term.expansion_en) for term in terms)
@@ -267,7 +247,7 @@ def test_reloading_keeps_an_editors_change(content):
 
     term.refresh_from_db()
     assert term.expansion_en == "World Customs Organization (WCO)"
-    assert GlossaryTerm.objects.count() == len(FIRST_TERMS)
+    assert GlossaryTerm.objects.count() == len(FIRST_GLOSSARY_TERMS)
 
 
 # --- Pages ----------------------------------------------------------------------
