@@ -415,3 +415,17 @@ FIRST_GLOSSARY_TERMS = [
     *import_module("programmes.migrations.0013_glossary_terms").TERMS,
     *import_module("programmes.migrations.0014_more_glossary_terms").TERMS,
 ]
+
+
+def project_copy(tmp_path):
+    """A copy of the project's tracked sources in tmp_path/project, for tests
+    that run commands which write into the tree (makemessages, makemigrations)."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "var", "node_modules", "test-artifacts", "*.pyc", "*.mo"
+        ),
+    )
+    return copy

@@ -36,7 +36,14 @@ from programmes.languages import (
 from programmes.models import Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme
-from .helpers import BASE_DIR, parse, settings_value, sitemap_pages, staff_member
+from .helpers import (
+    BASE_DIR,
+    parse,
+    project_copy,
+    settings_value,
+    sitemap_pages,
+    staff_member,
+)
 from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
@@ -425,14 +432,7 @@ def test_the_readme_recipe_adds_spanish_then_arabic(tmp_path):
     Spanish, then for Arabic: the settings line, `makemigrations`, `migrate`
     (from an empty database, the first time), `load_content`, `make
     messages`; then the new languages' pages answer."""
-    copy = tmp_path / "project"
-    shutil.copytree(
-        BASE_DIR,
-        copy,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "var", "node_modules", "test-artifacts", "*.pyc", "*.mo"
-        ),
-    )
+    copy = project_copy(tmp_path)
     environment = {
         "PATH": os.environ["PATH"],
         "DJANGO_SECRET_KEY": "recipe-test",

@@ -17,6 +17,8 @@ from programmes.languages import (
     required_languages,
 )
 
+from .helpers import project_copy
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -80,14 +82,7 @@ def test_every_catalogue_has_every_string_of_the_code(tmp_path):
     working tree is never touched.
     """
     require_xgettext()
-    copy = tmp_path / "project"
-    shutil.copytree(
-        ROOT,
-        copy,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", "var", "node_modules", "test-artifacts", "*.pyc", "*.mo"
-        ),
-    )
+    copy = project_copy(tmp_path)
     environment = {
         "PATH": os.environ["PATH"],
         "DJANGO_SECRET_KEY": "catalogue-test",
