@@ -24,9 +24,7 @@ from .helpers import parse
 from .pages import PAGE_TYPES
 
 # terms() reads the glossary that migrations write (see first_glossary_terms).
-pytestmark = pytest.mark.usefixtures("first_glossary_terms")
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_glossary_terms")]
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
