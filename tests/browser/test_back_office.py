@@ -57,8 +57,13 @@ class Journey:
         self.audited = {}
 
     def log_in(self, user, password):
-        log_in(self.page, self.site, user.username, password)
+        """Sign in, auditing the login page and the home it leads to (the
+        editors' home, or the translators' dashboard)."""
+        self.page.goto(self.site + "/admin/login/")
         expect(self.page.locator("html")).to_have_attribute("lang", self.language)
+        self.audit()
+        log_in(self.page, self.site, user.username, password)
+        self.step("home")
 
     def audit(self):
         violations = run_axe(self.page, self.axe_source)["violations"]
