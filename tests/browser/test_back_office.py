@@ -1,6 +1,7 @@
 """A new editor and a new translator in the admin (issue 18), in Chromium:
-forms that open on the right language, errors naming it, previews at the top,
-1280 and 768 px; the translation view from the dashboard to 100 %. axe runs on
+a broken source on the editors' home after check_links; forms that open on the
+right language, errors naming it, previews at the top, 1280 and 768 px; the
+translation view from the dashboard to 100 %. axe runs on
 every page the journeys visit, in French and in English. Screenshots of each
 step go to test-artifacts/screenshots/.
 
@@ -9,12 +10,15 @@ French starts share theirs (CI's clock is tight).
 """
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils.text import slugify
 from playwright.sync_api import expect
 
-from programmes.models import Programme
+from programmes.management.commands import check_links
+from programmes.models import Programme, Source
 from programmes.translating.status import Status, object_statuses, states_by_key
 
 from .helpers import describe, log_in, run_axe, show_language_tabs
@@ -136,10 +140,25 @@ def journey(browser, site, axe_source, screenshots):
 
 
 def test_an_editor_creates_programmes_starting_in_english_and_in_french(
-    site, journey, staff_user
+    site, journey, staff_user, monkeypatch
 ):
+    # A source whose address is gone, checked by check_links (this one
+    # address only: the seed's addresses are real sites).
+    gone = site + "/no-such-page/"
+    Source.objects.create(
+        programme=Programme.objects.get(acronym="AIRCOP"),
+        title_en="A page that went",
+        url=gone,
+    )
+    monkeypatch.setattr(check_links, "cited_addresses", lambda: [gone])
+    call_command("check_links", "--timeout=5", stdout=StringIO())
+
     user, password = staff_user
     english = journey(user, password, "en", "editor-journey")
+    # The editors' home, where the journey starts, lists it.
+    expect(english.page.locator("section[aria-labelledby=home-links]")).to_contain_text(
+        f"A page that went — {gone} — error 404"
+    )
     start_in_english(english)
     french = journey(user, password, "fr", "editor-journey-fr")
     start_in_french(french)
