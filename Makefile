@@ -78,6 +78,9 @@ restore: install ## Replace the database and uploaded files with FILE=var/backup
 	@test -n "$(FILE)" || { echo "Name the archive: make restore FILE=var/backups/backup-<date>.tar.gz"; exit 2; }
 	$(MANAGE) restore_site "$(FILE)"
 
+check-links: install ## Check the addresses the site cites (manage.py check_links); schedule it weekly: docs/operations.md#scheduled-tasks
+	$(MANAGE) check_links
+
 A11Y_TOOLS := tools/a11y/node_modules/.package-lock.json
 
 $(A11Y_TOOLS): tools/a11y/package.json tools/a11y/package-lock.json

@@ -461,6 +461,13 @@ SESSION_ENGINE = "interpol_drugs.sessions"
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", DATA_DIR / "backups"))
 
 # ---------------------------------------------------------------------------
+# Link checks (manage.py check_links, scheduled: docs/operations.md)
+# ---------------------------------------------------------------------------
+# Days after which the last run of check_links counts as overdue: the editors'
+# home and `check --database default` say so. A weekly run leaves a day spare.
+LINK_CHECKS_OVERDUE_DAYS = int(os.environ.get("DJANGO_LINK_CHECKS_OVERDUE_DAYS", 8))
+
+# ---------------------------------------------------------------------------
 # Staff accounts: login lockout, two-step verification, sessions (accounts/)
 # ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

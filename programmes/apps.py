@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from .content import search_index, version
-        from .editing import redirects
+        from .editing import links, redirects
         from .editing.images import renditions
         from .models import Organisation, Programme, Region
         from .translating import status as translation_status
@@ -33,6 +34,10 @@ class ProgrammesConfig(AppConfig):
         for model in search_index.INDEXED_FIELDS:
             post_save.connect(search_index.update_entries, sender=model)
         post_migrate.connect(search_index.rebuild_if_incomplete, sender=self)
+
+        # check_links runs from cron: `check --database default` warns when it
+        # has not run lately (programmes/editing/links.py).
+        checks.register(links.links_checked_lately, checks.Tags.database)
 
         # Every save keeps each field's translation status current, however the
         # record was saved (programmes/translating/status.py).

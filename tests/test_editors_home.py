@@ -1,11 +1,14 @@
 """The editors' home page and `manage.py check_links` (programmes/editing/home.py,
 links.py), against a local server answering 200, 301, 404, 500 and never."""
 
+import configparser
+import re
 import threading
 import time
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +18,7 @@ from django.utils import timezone
 from programmes.models import LinkCheck, Source
 
 from .factories import make_organisation, make_programme
-from .helpers import text_of
+from .helpers import parse, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,102 @@ def test_translators_keep_their_own_home(translator_client):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:translations")
+
+
+# --- check_links on a schedule: the home page and `check --database` warn ------
+
+
+def overdue_warning(client, language):
+    home = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language)
+    found = parse(home).find(".//*[@id='home-links-overdue']")
+    return found if found is None else " ".join("".join(found.itertext()).split())
+
+
+def database_check():
+    out, err = StringIO(), StringIO()
+    call_command("check", "--database", "default", stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+@pytest.mark.parametrize(("age_days", "overdue"), [(None, True), (9, True), (7, False)])
+def test_the_home_and_the_checks_warn_when_check_links_has_not_run_lately(
+    editor_client, settings, age_days, overdue
+):
+    settings.LINK_CHECKS_OVERDUE_DAYS = 8
+    Source.objects.create(
+        programme=make_programme(), title_en="Cited", url="https://example.org/a"
+    )
+    if age_days is not None:
+        LinkCheck.objects.create(
+            url="https://example.org/a",
+            status=200,
+            checked_at=timezone.now() - timedelta(days=age_days),
+        )
+
+    english = overdue_warning(editor_client, "en")
+    check = database_check()
+
+    if not overdue:
+        assert english is None
+        assert "programmes.W001" not in check
+    elif age_days is None:
+        assert english == (
+            "No address has been checked yet: ask whoever runs the server to "
+            "schedule manage.py check_links."
+        )
+        assert "programmes.W001" in check
+        assert "have never been checked" in check
+    else:
+        assert "more than 8 days ago: ask whoever runs the server whether" in english
+        assert "il y a plus de 8 jours" in overdue_warning(editor_client, "fr")
+        assert "more than 8 days ago: is check_links scheduled?" in check
+
+
+def test_no_address_cited_no_warning_and_plain_checks_query_nothing(
+    editor_client, django_assert_num_queries
+):
+    assert overdue_warning(editor_client, "en") is None
+    assert "programmes.W001" not in database_check()
+    with django_assert_num_queries(0):
+        call_command("check", stdout=StringIO())
+
+
+def test_the_link_check_is_silent_before_the_first_migrate(monkeypatch):
+    from django.db import OperationalError
+
+    from programmes.editing import links
+
+    def no_table(*args, **kwargs):
+        raise OperationalError("no such table: programmes_linkcheck")
+
+    monkeypatch.setattr(links, "last_run", no_table)
+    assert links.links_checked_lately(None, databases=["default"]) == []
+
+
+def test_the_documented_schedules_run_check_links_weekly_within_the_allowed_age(
+    settings,
+):
+    root = Path(settings.BASE_DIR)
+    units = {}
+    for name in ("check-links.service", "check-links.timer"):
+        unit = configparser.ConfigParser(interpolation=None)
+        unit.optionxform = str
+        unit.read(root / "deploy" / name)
+        units[name] = unit
+    assert units["check-links.service"]["Service"]["ExecStart"].endswith(
+        "manage.py check_links"
+    )
+    assert units["check-links.service"]["Service"]["Type"] == "oneshot"
+    timer = units["check-links.timer"]["Timer"]
+    # One weekday: every 7 days, within the 8 allowed before the warning.
+    assert re.fullmatch(
+        r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \*-\*-\* [\d:]+", timer["OnCalendar"]
+    )
+    assert timer["Persistent"] == "true"
+    assert settings.LINK_CHECKS_OVERDUE_DAYS > 7
+
+    operations = (root / "docs" / "operations.md").read_text()
+    cron = re.search(r"^(\S+ \S+ \S+ \S+ \S+)  cd .*check_links", operations, re.M)
+    minute, hour, day, month, weekday = cron.group(1).split()
+    assert (day, month) == ("*", "*") and weekday.isdigit()
+    assert "\ncheck-links: " in (root / "Makefile").read_text()

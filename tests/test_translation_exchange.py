@@ -1798,6 +1798,22 @@ def test_the_export_form_defaults_to_the_language_that_needs_work(client):
     assert selected.get("value") == "en"
 
 
+def test_the_record_picker_groups_records_by_kind_without_javascript(client):
+    exchanger(client)
+    programme, region = make_programme(), make_region()
+
+    page = parse(client.get(reverse(EXPORT_URL), HTTP_ACCEPT_LANGUAGE="fr"))
+
+    # The plain select's headings; static/admin-site/select-filter-groups.js
+    # keeps them in the two-pane picker (tests/browser/test_translation_files.py).
+    groups = {
+        group.get("label"): [option.get("value") for option in group]
+        for group in page.findall(".//select[@name='records']/optgroup")
+    }
+    assert groups["Programmes"] == [f"programme.{programme.pk}"]
+    assert groups["Régions"] == [f"region.{region.pk}"]
+
+
 def upload(client, data, name="translated.xlf", language="en"):
     return client.post(
         reverse(IMPORT_URL),

@@ -53,6 +53,9 @@ def test_the_source_sits_beside_the_target_with_diff_glossary_and_limit(
     assert "What changed since the last translation" in text
     assert "Glossary: ONUDC → UNODC" in text
     assert "At most 400 characters." in text
+    # How far the record is, in this language: one field of three to do.
+    progress = tree.find(".//p[@class='translate-progress']")
+    assert "".join(progress.itertext()) == "Up to date in English: 2 of 3 fields (67%)"
     # The first field to do is linked from the top and from every other field.
     assert tree.find(".//p[@class='translate-links']/a").get("href") == (
         "#field-summary"
@@ -78,6 +81,8 @@ def test_saving_a_translation_brings_it_up_to_date(translator_client):
     programme.refresh_from_db()
     assert programme.summary_en == "A longer summary, with UNODC."
     assert programme.summary_fr == "Un résumé plus long, avec l’ONUDC."
+    page = translator_client.get(view_url(programme), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Up to date in English: 3 of 3 fields (100%)" in text_of(page)
     assert status_of(programme, "summary", "en") == Status.UP_TO_DATE
 
 

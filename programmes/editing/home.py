@@ -3,13 +3,15 @@
 My drafts, scheduled publications with their dates, the records changed lately
 (who and when), programmes whose figures nobody has confirmed for a year (no
 source of theirs checked in the last year), and sources and websites whose
-address failed or went unchecked (programmes/editing/links.py). Translators
+address failed or went unchecked (programmes/editing/links.py), with a warning
+when check_links has not run on schedule. Translators
 have their own home page, the translation dashboard.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.utils import timezone
 from programmes.content.bases import PublicationStatus
 from programmes.content.models import HomePage, Organisation, Programme, Region
 
-from .links import STALE_AFTER, broken_websites, sources_to_check
+from .links import STALE_AFTER, broken_websites, last_run, sources_to_check
 
 PAGES = [Programme, Organisation, Region]
 RECENT_CHANGES = 10
@@ -111,6 +113,8 @@ def editors_home(request):
                 for source, check in sources
             ],
             "never_checked": never_checked,
+            "last_run": last_run(now),
+            "overdue_days": settings.LINK_CHECKS_OVERDUE_DAYS,
             "websites": [
                 (obj, check, change_url(obj)) for obj, check in broken_websites()
             ],

@@ -5,16 +5,22 @@ organisations. Each address is asked for with HEAD, then GET when HEAD is
 refused or fails (some servers answer HEAD with 403, 404 or 405); redirects
 are followed; each request has a timeout; a few run at a time, with a User-Agent
 that names the site. The result and its date go to a LinkCheck row per address.
-It never runs during a request: only the command calls it.
+It never runs during a request: only the command calls it, from cron or a
+systemd timer (docs/operations.md#scheduled-tasks); when its last run is older
+than settings.LINK_CHECKS_OVERDUE_DAYS, the editors' home and the system check
+`programmes.W001` say so.
 """
 
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import checks
+from django.db import DatabaseError
+from django.db.models import Max
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
@@ -102,6 +108,54 @@ def check_all(urls, timeout=TIMEOUT_SECONDS, at_a_time=AT_A_TIME, progress=None)
             if progress:
                 progress(number, len(urls), result)
     return results
+
+
+# --- Is the schedule running? ------------------------------------------------
+
+
+@dataclass
+class LastRun:
+    """When check_links last recorded a result, and whether that is too long ago."""
+
+    checked_at: datetime | None  # None: never
+    overdue: bool
+
+
+def last_run(now=None):
+    now = now or timezone.now()
+    last = LinkCheck.objects.aggregate(last=Max("checked_at"))["last"]
+    if last is None:
+        # Overdue only once the site cites an address.
+        return LastRun(None, bool(cited_addresses()))
+    max_age = timedelta(days=settings.LINK_CHECKS_OVERDUE_DAYS)
+    return LastRun(last, now - last > max_age)
+
+
+def links_checked_lately(app_configs, databases=None, **kwargs):
+    """System check (database tag): `check --database default`, and migrate."""
+    if not databases:
+        return []
+    try:
+        run = last_run()
+    except DatabaseError:  # before the first migrate: no table yet
+        return []
+    if not run.overdue:
+        return []
+    if run.checked_at is None:
+        state = "have never been checked"
+    else:
+        state = (
+            f"were last checked on {run.checked_at:%Y-%m-%d}, more than "
+            f"{settings.LINK_CHECKS_OVERDUE_DAYS} days ago"
+        )
+    return [
+        checks.Warning(
+            f"The addresses the site cites {state}: is check_links scheduled?",
+            hint="Schedule `manage.py check_links` weekly: docs/operations.md, "
+            "Scheduled tasks.",
+            id="programmes.W001",
+        )
+    ]
 
 
 # --- What the editors' home lists --------------------------------------------

@@ -39,6 +39,7 @@ from .status import (
     Status,
     all_statuses,
     object_statuses,
+    percent_complete,
     states_by_key,
     translatable_objects,
 )
@@ -176,6 +177,13 @@ def translate_view(request, admin_site, model_name, object_id, language):
         "language_name": language_name(language),
         "pairs": [(pair, next_to_do[pair.anchor]) for pair in pairs],
         "first_to_do": to_do[0] if to_do else None,
+        # Read from the saved record: a refused form shows what is stored.
+        "progress": {
+            "language": language_in_sentence(language),
+            "done": sum(status.status == Status.UP_TO_DATE for status in statuses),
+            "total": len(statuses),
+            "percent": percent_complete(statuses, language),
+        },
         "other_languages": [
             (code, language_in_sentence(code), translate_url(obj, code))
             for code in language_codes()

@@ -20,6 +20,17 @@ def no_violation(page, axe_source):
     page.evaluate("window.cspViolations = []")
 
 
+def picker_groups(page, box):
+    """{group heading: [choices]} of one list of the two-pane picker."""
+    return page.evaluate(
+        """id => Object.fromEntries(Array.from(
+            document.querySelectorAll(`#${id} optgroup`),
+            group => [group.label, Array.from(group.children, o => o.textContent)]
+        ))""",
+        box,
+    )
+
+
 def test_export_translate_import_and_apply(
     site,
     page,
@@ -37,6 +48,25 @@ def test_export_translate_import_and_apply(
 
     page.goto(site + "/admin/translations/export/")
     no_violation(page, axe_source)
+
+    # The record picker keeps its kinds of record as group headings while one
+    # searches and chooses (Django's own script flattens them).
+    page.locator("#id_records_input").press_sequentially("mayag")
+    available = picker_groups(page, "id_records_from")
+    assert {"Programmes", "Key facts", "Sources"} <= set(available)
+    assert "Project MAYAG" in available["Programmes"]
+    assert all(
+        "mayag" in choice.lower()
+        for choices in available.values()
+        for choice in choices
+    )
+    page.select_option("#id_records_from", f"programme.{programme.pk}")
+    page.click("#id_records_add")
+    assert picker_groups(page, "id_records_to") == {"Programmes": ["Project MAYAG"]}
+    assert "Programmes" not in picker_groups(page, "id_records_from")
+    no_violation(page, axe_source)
+    page.screenshot(path=screenshots / "translation-files-picker.png", full_page=True)
+    page.goto(site + "/admin/translations/export/")
     page.select_option("#id_target", "en")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the file").click()
