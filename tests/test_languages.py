@@ -34,6 +34,7 @@ from programmes.languages import (
     text_direction,
 )
 from programmes.models import Organisation, Programme, Region
+from programmes.translating.status import Status, object_statuses, states_by_key
 
 from .factories import add_participation, make_organisation, make_programme
 from .helpers import (
@@ -277,14 +278,26 @@ def test_a_translator_saves_a_published_programme_in_each_language(
     client.force_login(staff_member(TRANSLATORS, "tina"))
     programme = Programme.objects.get(acronym="AIRCOP")
 
+    with translation.override(language):
+        former_address = programme.get_absolute_url()
+
+    # The page's address in that language is the translator's too.
     response = edit_in_admin(
-        client, programme, **{f"summary_{language}": f"Summary ({language})."}
+        client,
+        programme,
+        **{
+            f"summary_{language}": f"Summary ({language}).",
+            f"slug_{language}": f"aircop-{language}",
+        },
     )
 
     assert response.status_code == 302, response.context["errors"]
     programme.refresh_from_db()
     assert getattr(programme, f"summary_{language}") == f"Summary ({language})."
     assert programme.status == "published"
+    with translation.override(language):
+        assert programme.get_absolute_url().endswith(f"/aircop-{language}/")
+    assert client.get(former_address).status_code == 301
 
 
 @needs_an_optional_language
@@ -318,15 +331,23 @@ def test_a_translation_file_goes_out_and_back_in_each_language(
         output=str(exported),
         verbosity=0,
     )
+    with translation.override(language):
+        former_address = programme.get_absolute_url()
     tree = etree.parse(str(exported))
-    unit = tree.find(
-        f".//{{{XLIFF}}}trans-unit[@id='programme.{programme.pk}.summary']"
-    )
-    target = unit.find(f"{{{XLIFF}}}target")
-    if target is None:
-        target = etree.SubElement(unit, f"{{{XLIFF}}}target")
-    target.text = f"Translated summary ({language})."
-    target.set("state", "translated")
+    translations = {
+        "summary": f"Translated summary ({language}).",
+        # The address: the default language's until the language has its own.
+        "slug": f"aircop-{language}",
+    }
+    for field, text in translations.items():
+        unit = tree.find(
+            f".//{{{XLIFF}}}trans-unit[@id='programme.{programme.pk}.{field}']"
+        )
+        target = unit.find(f"{{{XLIFF}}}target")
+        if target is None:
+            target = etree.SubElement(unit, f"{{{XLIFF}}}target")
+        target.text = text
+        target.set("state", "translated")
     tree.write(str(exported), xml_declaration=True, encoding="utf-8")
 
     staff_member(TRANSLATORS, "tina")
@@ -341,6 +362,23 @@ def test_a_translation_file_goes_out_and_back_in_each_language(
     with translation.override(language):
         page = client.get(programme.get_absolute_url())
     assert f"Translated summary ({language})." in page.content.decode()
+    assert page.request["PATH_INFO"].endswith(f"/aircop-{language}/")
+    moved = client.get(former_address)
+    assert (moved.status_code, moved["Location"]) == (301, page.request["PATH_INFO"])
+
+
+@needs_an_optional_language
+def test_a_language_without_its_own_slugs_shows_them_as_work_to_do(content):
+    programme = Programme.objects.get(acronym="AIRCOP")
+    assert not getattr(programme, f"slug_{OPTIONAL_LANGUAGE}")
+
+    statuses = {
+        (status.field, status.language): status.status
+        for status in object_statuses(programme, states_by_key([programme]))
+    }
+
+    assert statuses[("slug", OPTIONAL_LANGUAGE)] == Status.MISSING
+    assert statuses[("slug", default_language())] == Status.UP_TO_DATE
 
 
 @pytest.mark.slow  # writes the whole site to files
