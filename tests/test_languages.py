@@ -427,6 +427,47 @@ def test_error_pages_speak_every_language(template):
             assert marked == []
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_interface_text_in_another_language_is_marked_on_the_page(
+    client, content, language
+):
+    with translation.override(language):
+        programme_page = client.get(
+            Programme.objects.get(acronym="AIRCOP").get_absolute_url()
+        )
+        home_page = client.get(reverse("home"))
+    programme, home = parse(programme_page), parse(home_page)
+    # Strings of this site only ("Home", "Search" and the skip link are in
+    # Django's own catalogues of many languages, translated).
+    interface = [
+        # Header, navigation, footer: base.html.
+        *home.findall(".//nav[@class='site-nav']//a")[1:5],
+        home.find(".//span[@class='site-name__text']"),
+        *home.findall(".//footer//a"),
+        # Headings of the pages.
+        programme.find(".//h2[@id='key-facts-heading']"),
+        programme.find(".//h2[@id='sources-heading']"),
+        home.find(".//h2[@id='programmes-heading']"),
+    ]
+    marks = [element.find("span[@lang]") for element in interface]
+
+    if has_no_catalogue(language):
+        # No catalogue yet: the default language's words, marked as such.
+        assert [mark.get("lang") for mark in marks] == [default_language()] * len(marks)
+        if text_direction(language) != text_direction(default_language()):
+            assert {mark.get("dir") for mark in marks} == {
+                text_direction(default_language())
+            }
+        with translation.override(default_language()):
+            key_facts = translation.gettext("Key facts")
+        assert "".join(marks[-3].itertext()) == key_facts
+    else:
+        assert marks == [None] * len(marks)
+    # Never inside an attribute, and the page stays well-formed.
+    assert "&lt;span" not in programme_page.content.decode()
+    assert 'lang="' not in (programme.find(".//title").text or "")
+
+
 def has_no_catalogue(code):
     return (
         code != default_language()
