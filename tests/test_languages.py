@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import html5lib
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.template import loader
 from django.urls import reverse
@@ -298,6 +299,23 @@ def test_a_translator_saves_a_published_programme_in_each_language(
     with translation.override(language):
         assert programme.get_absolute_url().endswith(f"/aircop-{language}/")
     assert client.get(former_address).status_code == 301
+
+
+def test_the_admin_searches_names_in_every_language(admin_client, content):
+    programme = Programme.objects.get(acronym="AIRCOP")
+    language = LANGUAGES[-1]
+    setattr(programme, f"name_{language}", "Nom-introuvable-ailleurs")
+    programme.save()
+
+    found = admin_client.get(
+        reverse("admin:programmes_programme_changelist"),
+        {"q": "Nom-introuvable-ailleurs"},
+    )
+
+    assert list(found.context["cl"].result_list) == [programme]
+    for model in (Organisation, Region):
+        search_fields = admin.site.get_model_admin(model).search_fields
+        assert {f"name_{code}" for code in LANGUAGES} <= set(search_fields)
 
 
 @needs_an_optional_language
