@@ -2,7 +2,6 @@
 editors' workflow (programmes/editing/) and the translators'
 (programmes/translating/)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +33,7 @@ from programmes.editing.rich_text_admin import RichTextAdminMixin
 from programmes.editing.roles_admin import (
     TextOnlyUnlessPublisherMixin,
 )
+from programmes.languages import language_codes
 from programmes.public import views
 from programmes.translating.exchange.admin import ExportForTranslationAdminMixin
 from programmes.translating.glossary_admin import GlossaryWarningsAdminMixin
@@ -83,8 +83,8 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
     ]
     search_fields = [
         "acronym",
-        *(f"name_{code}" for code, _name in settings.LANGUAGES),
-        *(f"summary_{code}" for code, _name in settings.LANGUAGES),
+        *(f"name_{code}" for code in language_codes()),
+        *(f"summary_{code}" for code in language_codes()),
     ]
     filter_horizontal = ["beneficiary_regions"]
     inlines = [ParticipationInline, SourceInline, KeyFactInline, ResultInline]
@@ -145,8 +145,8 @@ class OrganisationAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
     ]
     list_filter = [("status", PublicationStatusFilter), "kind"]
     search_fields = [
-        *(f"name_{code}" for code, _name in settings.LANGUAGES),
-        *(f"acronym_{code}" for code, _name in settings.LANGUAGES),
+        *(f"name_{code}" for code in language_codes()),
+        *(f"acronym_{code}" for code in language_codes()),
     ]
     fieldsets = [
         (
@@ -178,7 +178,7 @@ class RegionAdmin(PublicPageAdmin):
         "display_order",
     ]
     list_filter = [("status", PublicationStatusFilter)]
-    search_fields = [f"name_{code}" for code, _name in settings.LANGUAGES]
+    search_fields = [f"name_{code}" for code in language_codes()]
     fieldsets = [
         (None, {"fields": ["name", "slug", "former_addresses", "countries"]}),
         (

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import html5lib
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.template import loader
 from django.urls import reverse
@@ -34,6 +35,7 @@ from programmes.languages import (
     text_direction,
 )
 from programmes.models import Organisation, Programme, Region
+from programmes.translating.status import Status, object_statuses, states_by_key
 
 from .factories import add_participation, make_organisation, make_programme
 from .helpers import (
@@ -277,14 +279,43 @@ def test_a_translator_saves_a_published_programme_in_each_language(
     client.force_login(staff_member(TRANSLATORS, "tina"))
     programme = Programme.objects.get(acronym="AIRCOP")
 
+    with translation.override(language):
+        former_address = programme.get_absolute_url()
+
+    # The page's address in that language is the translator's too.
     response = edit_in_admin(
-        client, programme, **{f"summary_{language}": f"Summary ({language})."}
+        client,
+        programme,
+        **{
+            f"summary_{language}": f"Summary ({language}).",
+            f"slug_{language}": f"aircop-{language}",
+        },
     )
 
     assert response.status_code == 302, response.context["errors"]
     programme.refresh_from_db()
     assert getattr(programme, f"summary_{language}") == f"Summary ({language})."
     assert programme.status == "published"
+    with translation.override(language):
+        assert programme.get_absolute_url().endswith(f"/aircop-{language}/")
+    assert client.get(former_address).status_code == 301
+
+
+def test_the_admin_searches_names_in_every_language(admin_client, content):
+    programme = Programme.objects.get(acronym="AIRCOP")
+    language = LANGUAGES[-1]
+    setattr(programme, f"name_{language}", "Nom-introuvable-ailleurs")
+    programme.save()
+
+    found = admin_client.get(
+        reverse("admin:programmes_programme_changelist"),
+        {"q": "Nom-introuvable-ailleurs"},
+    )
+
+    assert list(found.context["cl"].result_list) == [programme]
+    for model in (Organisation, Region):
+        search_fields = admin.site.get_model_admin(model).search_fields
+        assert {f"name_{code}" for code in LANGUAGES} <= set(search_fields)
 
 
 @needs_an_optional_language
@@ -318,15 +349,23 @@ def test_a_translation_file_goes_out_and_back_in_each_language(
         output=str(exported),
         verbosity=0,
     )
+    with translation.override(language):
+        former_address = programme.get_absolute_url()
     tree = etree.parse(str(exported))
-    unit = tree.find(
-        f".//{{{XLIFF}}}trans-unit[@id='programme.{programme.pk}.summary']"
-    )
-    target = unit.find(f"{{{XLIFF}}}target")
-    if target is None:
-        target = etree.SubElement(unit, f"{{{XLIFF}}}target")
-    target.text = f"Translated summary ({language})."
-    target.set("state", "translated")
+    translations = {
+        "summary": f"Translated summary ({language}).",
+        # The address: the default language's until the language has its own.
+        "slug": f"aircop-{language}",
+    }
+    for field, text in translations.items():
+        unit = tree.find(
+            f".//{{{XLIFF}}}trans-unit[@id='programme.{programme.pk}.{field}']"
+        )
+        target = unit.find(f"{{{XLIFF}}}target")
+        if target is None:
+            target = etree.SubElement(unit, f"{{{XLIFF}}}target")
+        target.text = text
+        target.set("state", "translated")
     tree.write(str(exported), xml_declaration=True, encoding="utf-8")
 
     staff_member(TRANSLATORS, "tina")
@@ -341,6 +380,23 @@ def test_a_translation_file_goes_out_and_back_in_each_language(
     with translation.override(language):
         page = client.get(programme.get_absolute_url())
     assert f"Translated summary ({language})." in page.content.decode()
+    assert page.request["PATH_INFO"].endswith(f"/aircop-{language}/")
+    moved = client.get(former_address)
+    assert (moved.status_code, moved["Location"]) == (301, page.request["PATH_INFO"])
+
+
+@needs_an_optional_language
+def test_a_language_without_its_own_slugs_shows_them_as_work_to_do(content):
+    programme = Programme.objects.get(acronym="AIRCOP")
+    assert not getattr(programme, f"slug_{OPTIONAL_LANGUAGE}")
+
+    statuses = {
+        (status.field, status.language): status.status
+        for status in object_statuses(programme, states_by_key([programme]))
+    }
+
+    assert statuses[("slug", OPTIONAL_LANGUAGE)] == Status.MISSING
+    assert statuses[("slug", default_language())] == Status.UP_TO_DATE
 
 
 @pytest.mark.slow  # writes the whole site to files
@@ -387,6 +443,47 @@ def test_error_pages_speak_every_language(template):
             assert {span.get("lang") for span in marked} == {default_language()}
         else:
             assert marked == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_interface_text_in_another_language_is_marked_on_the_page(
+    client, content, language
+):
+    with translation.override(language):
+        programme_page = client.get(
+            Programme.objects.get(acronym="AIRCOP").get_absolute_url()
+        )
+        home_page = client.get(reverse("home"))
+    programme, home = parse(programme_page), parse(home_page)
+    # Strings of this site only ("Home", "Search" and the skip link are in
+    # Django's own catalogues of many languages, translated).
+    interface = [
+        # Header, navigation, footer: base.html.
+        *home.findall(".//nav[@class='site-nav']//a")[1:5],
+        home.find(".//span[@class='site-name__text']"),
+        *home.findall(".//footer//a"),
+        # Headings of the pages.
+        programme.find(".//h2[@id='key-facts-heading']"),
+        programme.find(".//h2[@id='sources-heading']"),
+        home.find(".//h2[@id='programmes-heading']"),
+    ]
+    marks = [element.find("span[@lang]") for element in interface]
+
+    if has_no_catalogue(language):
+        # No catalogue yet: the default language's words, marked as such.
+        assert [mark.get("lang") for mark in marks] == [default_language()] * len(marks)
+        if text_direction(language) != text_direction(default_language()):
+            assert {mark.get("dir") for mark in marks} == {
+                text_direction(default_language())
+            }
+        with translation.override(default_language()):
+            key_facts = translation.gettext("Key facts")
+        assert "".join(marks[-3].itertext()) == key_facts
+    else:
+        assert marks == [None] * len(marks)
+    # Never inside an attribute, and the page stays well-formed.
+    assert "&lt;span" not in programme_page.content.decode()
+    assert 'lang="' not in (programme.find(".//title").text or "")
 
 
 def has_no_catalogue(code):

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from programmes.editing import roles
@@ -45,7 +46,7 @@ see the list             | yes     | yes         | yes            | no
 open the change form     | yes     | yes         | yes            | no
 add                      | yes     | no          | yes            | no
 change text              | yes     | yes         | yes            | no
-change the slug          | yes     | no          | yes            | no
+change the slug          | yes     | yes         | yes            | no
 publish                  | yes     | no          | yes            | no
 publish from the list    | yes     | no          | yes            | no
 archive                  | yes     | no          | yes            | no
@@ -347,8 +348,6 @@ def forged(programme, data):
         "status": "archived",
         "published_at_0": "01/01/2030",
         "published_at_1": "10:00:00",
-        "slug_fr": "forgee",
-        "slug_en": "forged",
         "acronym": "FORGED",
         "display_order": "99",
         "start_year": "1999",
@@ -401,7 +400,7 @@ def test_a_translators_forged_form_changes_nothing_but_text(translator, programm
 )
 def test_a_translators_forged_facts_are_ignored(translator, model, values):
     obj = make_record(model)
-    data = full_form(obj) | values | {"status": "draft", "slug_en": "forged"}
+    data = full_form(obj) | values | {"status": "draft"}
     with nothing_changes(
         ignore=saved_unchanged(obj._meta.db_table), new_revisions=True
     ):
@@ -416,7 +415,8 @@ def test_a_translator_sees_the_locked_fields_without_inputs(translator, programm
     assert {"name_fr", "summary_en", "description_fr", "image_alt_en"} <= set(
         form.fields
     )
-    for locked in ["slug_fr", "slug_en", "status", "published_at", "website_en"]:
+    assert {"slug_fr", "slug_en"} <= set(form.fields)
+    for locked in ["status", "published_at", "website_en"]:
         assert locked not in form.fields
         assert f'name="{locked}' not in response.text
     inlines = {
@@ -669,3 +669,22 @@ def test_make_run_syncs_the_roles_after_loading_the_content():
     steps = [line.split("manage.py", 1)[1].split()[0] for line in commands]
 
     assert steps.index("load_content") < steps.index("sync_roles")
+
+
+def test_a_translator_gives_a_published_programme_a_new_address(
+    translator, programme, client
+):
+    former = programme.get_absolute_url()
+    with translation.override("en"):
+        former_en = programme.get_absolute_url()
+    data = full_form(programme) | {"slug_en": "a-new-address"}
+
+    response = translator.post(url(programme), data)
+
+    assert response.status_code == 302
+    programme = refresh(programme)
+    assert (programme.status, programme.slug_en) == ("published", "a-new-address")
+    assert client.get(former).status_code == 200
+    moved = client.get(former_en)
+    assert moved.status_code == 301
+    assert moved["Location"].endswith("/a-new-address/")

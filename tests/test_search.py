@@ -16,6 +16,7 @@ from programmes.public.search import (
     clean_query,
     fold,
     search_terms,
+    text_search_configuration,
 )
 
 from .factories import make_organisation, make_programme, make_region
@@ -586,6 +587,40 @@ def test_postgresql_uses_full_text_search_on_the_index(client, content):
     sql = " ".join(query["sql"] for query in queries)
     assert "to_tsquery" in sql and "programmes_searchentry" in sql
     assert "/fr/programmes/crimjust/" in all_result_links(response)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+@pytest.mark.parametrize(
+    ("language", "configuration"),
+    [
+        ("fr", "french"),
+        ("en", "english"),
+        ("es", "spanish"),
+        ("ar", "arabic"),
+        # No such configuration on the server, or no such language.
+        ("ja", "simple"),
+        ("xx", "simple"),
+    ],
+)
+def test_postgresql_searches_each_language_with_its_configuration(
+    db, language, configuration
+):
+    assert text_search_configuration(language) == configuration
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+def test_postgresql_finds_other_forms_of_a_word_and_words_begun(client, db):
+    programme = make_programme(summary_en="Border officers trained in 2020.")
+    address = reverse_in("en", "programmes:programme_detail", slug=programme.slug_en)
+
+    # "training" and "trained" share their stem; "offi" begins "officers".
+    for query in ("training", "offi", "trained officer", "the training"):
+        assert address in all_result_links(search(client, "en", query)), query
+    assert address not in all_result_links(search(client, "en", "trainer officials"))
 
 
 # --- The building blocks ---------------------------------------------------------

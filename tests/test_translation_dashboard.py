@@ -167,16 +167,16 @@ def test_percentages_count_each_languages_fields():
         summary["code"]: summary for summary in language_summaries(all_statuses())
     }
 
-    # Two programmes: name, summary, description, and one facts note.
+    # Two programmes: name, slug, summary, description, and one facts note.
     del summaries["fr"]["name"]
     assert summaries["fr"] == {
         "code": "fr",
         "percent": 100,
         "missing": 0,
         "outdated": 0,
-        "up_to_date": 7,
+        "up_to_date": 9,
     }
-    assert summaries["en"]["percent"] == 71  # 5 of 7
+    assert summaries["en"]["percent"] == 78  # 7 of 9
     assert (summaries["en"]["missing"], summaries["en"]["outdated"]) == (1, 1)
 
 
@@ -194,8 +194,8 @@ def test_the_dashboard_shows_each_languages_progress(translator_client):
         if row.find("th[@scope='row']") is not None
     }
     assert progress == {
-        "French": ["100%", "0", "0", "7"],
-        "English": ["71%", "1", "1", "5"],
+        "French": ["100%", "0", "0", "9"],
+        "English": ["78%", "1", "1", "7"],
     }
 
 
@@ -274,9 +274,12 @@ def test_up_to_date_and_all_statuses(translator_client, three_statuses):
     assert {row["link"] for row in up_to_date} == {
         f"/admin/programmes/region/{region.pk}/change/#id_name_fr",
         f"/admin/programmes/region/{region.pk}/change/#id_name_en",
+        f"/admin/programmes/region/{region.pk}/change/#id_slug_fr",
+        f"/admin/programmes/region/{region.pk}/change/#id_slug_en",
     }
-    # 2 programmes x 3 fields x 2 languages, 1 note in 2 languages, 1 region name x 2.
-    assert len(every) == 16
+    # 2 programmes x 4 fields (slug included) x 2 languages, 1 note in 2
+    # languages, 1 region's name and slug x 2.
+    assert len(every) == 22
 
 
 def test_a_forged_filter_is_shown_as_an_error_and_the_default_applies(
@@ -531,7 +534,7 @@ def test_only_an_outdated_translation_can_be_marked_as_checked(
     "unit, language",
     [
         ("programme.999.summary", "en"),
-        ("programme.{pk}.slug", "en"),
+        ("programme.{pk}.status", "en"),
         ("programme.{pk}.summary", "de"),
         ("source.{pk}.title", "en"),
         ("programme.x.summary", "en"),

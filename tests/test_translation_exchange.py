@@ -211,7 +211,7 @@ def test_xliff_export_is_xliff_1_2_with_one_unit_per_field(programme):
     found = units(data)
     assert set(found) == {
         unit_id(programme, field)
-        for field in ("name", "summary", "description", "facts_note")
+        for field in ("name", "slug", "summary", "description", "facts_note")
     }
     summary = found[unit_id(programme, "summary")]
     assert summary.source == "Un résumé modifié."
@@ -222,6 +222,7 @@ def test_xliff_export_is_xliff_1_2_with_one_unit_per_field(programme):
     }
     assert states == {
         unit_id(programme, "name"): "translated",
+        unit_id(programme, "slug"): "translated",
         unit_id(programme, "summary"): "needs-review-translation",
         unit_id(programme, "description"): "translated",
         unit_id(programme, "facts_note"): "needs-translation",
@@ -358,6 +359,8 @@ def test_every_xliff_export_is_valid_against_the_oasis_schema(
     kinds = {uid.partition(".")[0] for uid in units(data, file_format)}
     if not options.get("only_outdated"):
         assert {"keyfact", "result", "source"} <= kinds
+        # Addresses are translators' work too.
+        assert unit_id(aircop, "slug") in units(data, file_format)
     assert schema_errors(data, file_format) == []
 
 
@@ -625,7 +628,7 @@ def test_round_trip_keeps_every_character(file_format, user, tmp_path):
     assert "et\u00a0espaces" in html.unescape(programme.description_en)
     assert out.splitlines()[-1] == (
         f"Imported 4 changes to 1 record from round-trip.{file_format} "
-        "(0 unchanged, 0 marked as checked)."
+        "(1 unchanged, 0 marked as checked)."
     )
     assert err == ""
     # And back out: the sources and the new targets travel intact.
@@ -720,7 +723,7 @@ def test_an_outdated_translation_sent_back_unchanged_and_done_is_checked(
     out, _err = run_import(path, "--user=ana")
 
     assert "marked as checked" in out
-    assert out.splitlines()[-1].endswith("(3 unchanged, 1 marked as checked).")
+    assert out.splitlines()[-1].endswith("(4 unchanged, 1 marked as checked).")
     assert status_of(programme, "summary", "en") == Status.UP_TO_DATE
     programme.refresh_from_db()
     assert programme.summary_en == "A short summary."
@@ -734,7 +737,7 @@ def test_an_outdated_unit_left_for_review_stays_outdated(programme, user, tmp_pa
 
     out, _err = run_import(path, "--user=ana")
 
-    assert out.splitlines()[-1].endswith("(4 unchanged, 0 marked as checked).")
+    assert out.splitlines()[-1].endswith("(5 unchanged, 0 marked as checked).")
     assert status_of(programme, "summary", "en") == Status.OUTDATED
 
 
@@ -792,7 +795,7 @@ def test_a_unit_left_for_review_in_the_tool_is_not_applied(
     assert f"Warning: {summary} (Programme" in err
     assert DRAFT_WARNING in err
     assert out.splitlines()[-1] == (
-        f"Imported 1 change to 1 record from x.{file_format} (2 unchanged, 0 "
+        f"Imported 1 change to 1 record from x.{file_format} (3 unchanged, 0 "
         "marked as checked, 1 not applied, marked as needing review)."
     )
 
@@ -850,7 +853,7 @@ def test_an_unmodified_export_imports_leaving_out_its_empty_units(
     assert f"Warning: {unit_id(programme, 'summary')} (Programme" in err
     assert NOT_TRANSLATED in err
     assert out.splitlines()[-1] == (
-        f"Imported 0 changes to 0 records from fr.{file_format} (2 unchanged, 0 "
+        f"Imported 0 changes to 0 records from fr.{file_format} (3 unchanged, 0 "
         "marked as checked, 1 not translated yet, left out)."
     )
 
@@ -928,13 +931,13 @@ SETTLED = {
     "--skip-conflicts": (
         EDITED,
         "conflict, the site's version kept",
-        "Imported 1 change to 1 record from x.{} (2 unchanged, 0 marked as "
+        "Imported 1 change to 1 record from x.{} (3 unchanged, 0 marked as "
         "checked, 1 conflict, 0 taken from the file).",
     ),
     "--take-file": (
         FROM_THE_FILE,
         "conflict, the file's version taken",
-        "Imported 2 changes to 1 record from x.{} (2 unchanged, 0 marked as "
+        "Imported 2 changes to 1 record from x.{} (3 unchanged, 0 marked as "
         "checked, 1 conflict, 1 taken from the file).",
     ),
 }
@@ -1036,7 +1039,7 @@ def test_dry_run_shows_the_changes_and_changes_nothing(programme, tmp_path):
     assert "  - A short summary." in out
     assert "  + A short summary, now longer." in out
     assert out.splitlines()[-1] == (
-        "Would import 1 change to 1 record from x.xlf (3 unchanged, 0 marked as "
+        "Would import 1 change to 1 record from x.xlf (4 unchanged, 0 marked as "
         "checked); nothing changed (--dry-run)."
     )
 
@@ -1368,7 +1371,7 @@ BAD_FILES = {
         "programme.999999.summary: No such record",
     ),
     "unknown field": (
-        with_id("summary", lambda programme: unit_id(programme, "slug")),
+        with_id("summary", lambda programme: unit_id(programme, "status")),
         "Unknown unit: no translated field of this site has this id",
     ),
     "a unit twice": (
@@ -1437,6 +1440,14 @@ BAD_FILES = {
     "HTML in plain text": (
         with_target("summary", "A <b>bold</b> summary."),
         "This field is plain text: remove the HTML tags",
+    ),
+    "a slug that is not one": (
+        with_target("slug", "une adresse ?"),
+        "Enter a valid “slug”",
+    ),
+    "a slug another page has in that language": (
+        lambda programme: with_target("slug", make_programme().slug_en)(programme),
+        "Another page already has this address in English: choose another slug.",
     ),
     "markup that differs from the source": (
         with_target("description", "<p>A new description.</p>"),
@@ -2195,3 +2206,22 @@ def test_a_translators_whole_path(client, content):
     with translation.override("en"):
         page = client.get(programme.get_absolute_url())
     assert "It now covers seaports too." in page.content.decode()
+
+
+def test_an_imported_slug_moves_the_page_and_the_former_address_answers_301(
+    client, programme, user, tmp_path
+):
+    former = f"/en/programmes/{programme.slug_en}/"
+    assert client.get(former).status_code == 200
+    path = tmp_path / "x.xlf"
+    path.write_bytes(translate_programme(programme, slug="airport-controls"))
+
+    out, _err = run_import(path, "--user=ana")
+
+    assert out.splitlines()[-1].startswith("Imported 1 change to 1 record")
+    programme.refresh_from_db()
+    assert programme.slug_en == "airport-controls"
+    response = client.get(former)
+    assert response.status_code == 301
+    assert response["Location"].endswith("/en/programmes/airport-controls/")
+    assert status_of(programme, "slug", "en") == Status.UP_TO_DATE

@@ -51,9 +51,10 @@ def edit(obj, **values):
     return obj
 
 
-def test_text_fields_are_tracked_addresses_are_not():
+def test_text_fields_and_slugs_are_tracked_websites_are_not():
     assert set(tracked_fields(Programme)) == {
         "name",
+        "slug",
         "summary",
         "description",
         "facts_note",
@@ -281,9 +282,9 @@ def test_archived_records_are_left_out_and_percentages_count_fields():
 
     assert {status.obj.pk for status in statuses} == {programme.pk}
     english = [status for status in statuses if status.language == "en"]
-    # name, summary, description: 3 fields, one of them outdated.
-    assert len(english) == 3
-    assert percent_complete(statuses, "en") == 67
+    # name, slug, summary, description: 4 fields, one of them outdated.
+    assert len(english) == 4
+    assert percent_complete(statuses, "en") == 75
     assert percent_complete(statuses, "fr") == 100
 
 

@@ -65,7 +65,7 @@ class EditLockForm(forms.ModelForm):
 
     def add_error(self, field, error):
         # A model rule can name a field this user's form does not show (a
-        # translator's form leaves out slugs and status): say it above the
+        # translator's form leaves out status and dates): say it above the
         # form rather than fail.
         if field is None and hasattr(error, "error_dict"):
             hidden = {

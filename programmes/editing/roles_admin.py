@@ -1,21 +1,23 @@
 """The admin's side of the roles (programmes/editing/roles.py): text-only editing.
 
 A user who may change a record but not publish it (a translator) changes its
-translatable text only. Every other field (slugs, status, publication date,
+translatable text only, slugs included (a page's address in each language, with
+a 301 from the former one). Every other field (status, publication date,
 display order, dates, budget, countries, regions, kind, websites, image) is
 read-only: Django leaves read-only fields out of the form, so a forged value
 posted for one is ignored. In a programme's inline rows such a user edits the
 note or the title only, and adds or deletes no row.
 
-Websites are translated, but they are addresses, not text to translate.
+Websites are translated, but they are other sites' addresses, not text to
+translate.
 """
 
 from django.db import models
 
 from .publishing import publish_permission
 
-# Translated fields of these kinds are not text to translate.
-NOT_TEXT = (models.SlugField, models.URLField)
+# Translated fields of this kind are not text to translate.
+NOT_TEXT = models.URLField
 
 
 def is_translatable_text(field):

@@ -23,7 +23,9 @@ first, then the matching words are wrapped in <mark>.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.conf.locale import LANG_INFO
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -339,9 +341,9 @@ def index_hits(terms, language):
 
     Ranked by the columns the terms are in: names count most, then the
     summary, then the description. SQLite's FTS5 where the migration made its
-    table, PostgreSQL's full-text search on its GIN index, LIKE otherwise. The
-    terms hold only letters and digits (WORD), so they cannot break a query's
-    syntax.
+    table, PostgreSQL's full-text search ('simple' and the language's own
+    configuration: text_search_configuration), LIKE otherwise. The terms hold
+    only letters and digits (WORD), so they cannot break a query's syntax.
     """
     published_sql, published_params = [], []
     for kind, model in zip(KINDS, (Programme, Organisation, Region), strict=True):
@@ -360,20 +362,34 @@ def index_hits(terms, language):
         )
         params = [match, language, *published_params]
     elif connection.vendor == "postgresql":
+        # Each term matches the words it starts ('simple': as typed) or, with
+        # the language's stemmer, their other forms ("trafficked" finds
+        # "trafficking"; the stemmer's stop words alone leave 'simple').
+        configs = list(dict.fromkeys(["simple", text_search_configuration(language)]))
+
+        def vector(text):
+            return " || ".join(
+                f"to_tsvector('{config}'::regconfig, {text})" for config in configs
+            )
+
+        term_query = " || ".join(
+            f"to_tsquery('{config}'::regconfig, %s)" for config in configs
+        )
         document = "e.names || ' ' || e.summary || ' ' || e.body"
         weighted = " || ".join(
-            f"setweight(to_tsvector('simple'::regconfig, e.{column}), '{weight}')"
+            f"setweight({vector(f'e.{column}')}, '{weight}')"
             for column, weight in (("names", "A"), ("summary", "B"), ("body", "C"))
         )
+        query = " && ".join(f"({term_query})" for _term in terms)
         sql = (
             f"SELECT e.programme_id, e.organisation_id, e.region_id FROM {table} e, "
-            "to_tsquery('simple'::regconfig, %s) query "
-            f"WHERE to_tsvector('simple'::regconfig, {document}) @@ query "
+            f"(SELECT {query} AS query) terms "
+            f"WHERE ({vector(document)}) @@ terms.query "
             f"AND e.language = %s AND ({published_sql}) "
-            f"ORDER BY ts_rank({weighted}, query) DESC, e.id"
+            f"ORDER BY ts_rank({weighted}, terms.query) DESC, e.id"
         )
         params = [
-            " & ".join(f"{term}:*" for term in terms),
+            *(f"{term}:*" for term in terms for _config in configs),
             language,
             *published_params,
         ]
@@ -414,6 +430,25 @@ def index_hits(terms, language):
             for kind, pk in zip(KINDS, row, strict=True)
             if pk is not None
         ]
+
+
+def text_search_configuration(language):
+    """PostgreSQL's text search configuration for `language` (its stemmer and
+    stop words): the one named after the language in English ("french",
+    "spanish", "arabic"...) when this server has it, else 'simple'."""
+    name = LANG_INFO.get(language, {}).get("name", "").lower()
+    return name if name in text_search_configurations() else "simple"
+
+
+@cache
+def text_search_configurations():
+    """The names of the server's text search configurations (pg_ts_config).
+
+    Plain lower-case names only: they are written into the query's SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cfgname FROM pg_ts_config")
+        names = {row[0] for row in cursor.fetchall()}
+    return frozenset(name for name in names if re.fullmatch(r"[a-z_]+", name))
 
 
 def benefiting(region_ids, country_codes):

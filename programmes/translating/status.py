@@ -74,14 +74,15 @@ TO_DO = (Status.MISSING, Status.OUTDATED)
 
 
 def tracked_fields(model):
-    """The model's translated text fields, in form order: addresses are not text."""
+    """The model's translated fields, in form order: text and slugs (a page's
+    address in each language is translators' work too); websites are not."""
     translated = translator.get_options_for_model(model).get_field_names()
     return [
         field.name
         for field in model._meta.fields
         if field.name in translated
         and field.name not in UNTRACKED_FIELDS.get(model, ())
-        and not isinstance(field, (models.SlugField, models.URLField))
+        and not isinstance(field, models.URLField)
     ]
 
 

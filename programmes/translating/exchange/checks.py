@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from html.parser import HTMLParser
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
+from modeltranslation.utils import build_localized_fieldname
 
 from programmes.content.rich_text import clean_for_storage, has_markup, plain_text
 from programmes.content.text import normalise_text
@@ -334,6 +336,7 @@ class Translation:
     target: str
     # The record's text in each language, as the site has it now.
     site_texts: dict
+    obj: models.Model = None
 
     @cached_property
     def typed(self):
@@ -454,6 +457,30 @@ def too_long(translation):
     return None
 
 
+def not_a_slug(translation):
+    """A slug (the last part of a page's address) as the admin's form takes it."""
+    field = translation.model._meta.get_field(translation.field_name)
+    if not isinstance(field, models.SlugField):
+        return None
+    try:
+        for validator in field.validators:
+            validator(translation.text)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    column = build_localized_fieldname(translation.field_name, translation.target)
+    taken = (
+        translation.model._base_manager.filter(**{column: translation.text})
+        .exclude(pk=translation.obj.pk)
+        .exists()
+    )
+    if taken:
+        return gettext(
+            "Another page already has this address in %(language)s: choose "
+            "another slug."
+        ) % {"language": language_in_sentence(translation.target)}
+    return None
+
+
 def placeholders_differ(translation):
     expected = Counter(PLACEHOLDER.findall(translation.unit.source))
     found = Counter(PLACEHOLDER.findall(translation.text))
@@ -473,6 +500,7 @@ RULES = (
     links_differ,
     markup_in_plain_text,
     too_long,
+    not_a_slug,
     placeholders_differ,
 )
 
@@ -508,7 +536,7 @@ def check_unit(unit, records, statuses, source, target, glossary_terms, report):
         field_in_language(obj, field_name, target)
     )
     translation = Translation(
-        unit, model, field_name, source, target, texts(obj, field_name)
+        unit, model, field_name, source, target, texts(obj, field_name), obj
     )
     if translation.is_empty:
         # Whatever the file's state says: what an export holds for a field
