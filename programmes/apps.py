@@ -34,6 +34,7 @@ class ProgrammesConfig(AppConfig):
         for model in search_index.INDEXED_FIELDS:
             post_save.connect(search_index.update_entries, sender=model)
         post_migrate.connect(search_index.rebuild_if_incomplete, sender=self)
+        post_migrate.connect(search_index.make_full_text_indexes, sender=self)
 
         # check_links runs from cron: `check --database default` warns when it
         # has not run lately (programmes/editing/links.py).

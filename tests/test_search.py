@@ -7,6 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from programmes.content.search_index import (
+    full_text_index_name,
+    text_search_configuration,
+)
 from programmes.languages import language_codes
 from programmes.models import Programme, SearchEntry
 from programmes.public.search import (
@@ -16,7 +20,6 @@ from programmes.public.search import (
     clean_query,
     fold,
     search_terms,
-    text_search_configuration,
 )
 
 from .factories import make_organisation, make_programme, make_region
@@ -580,13 +583,26 @@ def test_sqlite_searches_the_fts5_table(client, content):
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
 )
-def test_postgresql_uses_full_text_search_on_the_index(client, content):
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_postgresql_uses_full_text_search_on_the_language_s_index(
+    client, content, language
+):
     with CaptureQueriesContext(connection) as queries:
-        response = search(client, "fr", "cocaine")
+        response = search(client, language, "cocaine")
+    [sql] = [query["sql"] for query in queries if "to_tsquery" in query["sql"]]
+    # A site of some size (with four programmes any plan is as cheap).
+    SearchEntry.objects.bulk_create(
+        SearchEntry(language=code, names=f"entry {n}", body="words " * 50)
+        for n in range(3000)
+        for code in language_codes()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
 
-    sql = " ".join(query["sql"] for query in queries)
-    assert "to_tsquery" in sql and "programmes_searchentry" in sql
-    assert "/fr/programmes/crimjust/" in all_result_links(response)
+    assert full_text_index_name(language) in plan, plan
+    assert f"/{language}/programmes/crimjust/" in all_result_links(response)
 
 
 @pytest.mark.skipif(

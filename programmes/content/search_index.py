@@ -12,15 +12,19 @@ case, no accents) and separated by single spaces, as the search compares them
 - `body`: the description as that page shows it, without its markup.
 
 On SQLite, an FTS5 table mirrors the entries (kept current by triggers, see the
-migration); on PostgreSQL a GIN index covers their full-text vector. Code that
+migration); on PostgreSQL one partial GIN index per language of the site covers
+the entries' full-text vector in that language (`document_vector`), made by
+`migrate` (post_migrate) since the languages are configuration. Code that
 writes with `queryset.update()` bypasses the signals: `manage.py
 rebuild_search_index` (or `rebuild()`) writes every entry again, and `migrate`
 does so when the index lacks a language of the site.
 """
 
 import re
+from functools import cache
 
-from django.db import connection, models, transaction
+from django.conf.locale import LANG_INFO
+from django.db import connection, connections, models, transaction
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
@@ -190,6 +194,61 @@ def rebuild():
                     batch = []
             count += len(SearchEntry.objects.bulk_create(batch))
     return count
+
+
+def text_search_configuration(language):
+    """PostgreSQL's text search configuration for `language` (its stemmer and
+    stop words): the one named after the language in English ("french",
+    "spanish", "arabic"...) when this server has it, else 'simple'."""
+    name = LANG_INFO.get(language, {}).get("name", "").lower()
+    return name if name in text_search_configurations() else "simple"
+
+
+@cache
+def text_search_configurations():
+    """The names of the server's text search configurations (pg_ts_config).
+
+    Plain lower-case names only: they are written into the query's SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cfgname FROM pg_ts_config")
+        names = {row[0] for row in cursor.fetchall()}
+    return frozenset(name for name in names if re.fullmatch(r"[a-z_]+", name))
+
+
+def document_vector(language, text):
+    """The SQL of the full-text vector of `text` in `language`: the words as
+    typed ('simple') and their stems in the language's configuration.
+
+    The search and the index share it: PostgreSQL uses the index only for the
+    very same expression."""
+    configs = dict.fromkeys(["simple", text_search_configuration(language)])
+    return " || ".join(
+        f"to_tsvector('{config}'::regconfig, {text})" for config in configs
+    )
+
+
+DOCUMENT = "names || ' ' || summary || ' ' || body"
+
+
+def full_text_index_name(language):
+    return f"{SearchEntry._meta.db_table}_document_{re.sub(r'[^a-z]', '_', language)}"
+
+
+def make_full_text_indexes(using="default", **kwargs):
+    """post_migrate, PostgreSQL: a partial GIN index per language of the site
+    (its entries, its configuration); a language added later gets its own."""
+    if connections[using].vendor != "postgresql":
+        return
+    table = SearchEntry._meta.db_table
+    with connections[using].cursor() as cursor:
+        for language in language_codes():
+            if not re.fullmatch(r"[a-z]+(-[a-z]+)?", language):
+                continue  # never reaches SQL: the search falls back to a scan
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {full_text_index_name(language)} "
+                f"ON {table} USING gin (({document_vector(language, DOCUMENT)})) "
+                f"WHERE language = '{language}'"
+            )
 
 
 def rebuild_if_incomplete(**kwargs):

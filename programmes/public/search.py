@@ -23,9 +23,7 @@ first, then the matching words are wrapped in <mark>.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 
-from django.conf.locale import LANG_INFO
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
@@ -39,11 +37,14 @@ from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Programme, Region
 from programmes.content.rich_text import plain_text
 from programmes.content.search_index import (
+    DOCUMENT,
     FTS_TABLE,
     WORD,
     SearchEntry,
+    document_vector,
     fold,
     has_fts5,
+    text_search_configuration,
 )
 from programmes.countries import countries_sorted_by_name, naming_country
 from programmes.languages import language_codes
@@ -366,25 +367,19 @@ def index_hits(terms, language):
         # the language's stemmer, their other forms ("trafficked" finds
         # "trafficking"; the stemmer's stop words alone leave 'simple').
         configs = list(dict.fromkeys(["simple", text_search_configuration(language)]))
-
-        def vector(text):
-            return " || ".join(
-                f"to_tsvector('{config}'::regconfig, {text})" for config in configs
-            )
-
         term_query = " || ".join(
             f"to_tsquery('{config}'::regconfig, %s)" for config in configs
         )
-        document = "e.names || ' ' || e.summary || ' ' || e.body"
         weighted = " || ".join(
-            f"setweight({vector(f'e.{column}')}, '{weight}')"
+            f"setweight({document_vector(language, f'e.{column}')}, '{weight}')"
             for column, weight in (("names", "A"), ("summary", "B"), ("body", "C"))
         )
         query = " && ".join(f"({term_query})" for _term in terms)
         sql = (
             f"SELECT e.programme_id, e.organisation_id, e.region_id FROM {table} e, "
             f"(SELECT {query} AS query) terms "
-            f"WHERE ({vector(document)}) @@ terms.query "
+            # The expression and language of its partial index (search_index.py).
+            f"WHERE ({document_vector(language, DOCUMENT)}) @@ terms.query "
             f"AND e.language = %s AND ({published_sql}) "
             f"ORDER BY ts_rank({weighted}, terms.query) DESC, e.id"
         )
@@ -430,25 +425,6 @@ def index_hits(terms, language):
             for kind, pk in zip(KINDS, row, strict=True)
             if pk is not None
         ]
-
-
-def text_search_configuration(language):
-    """PostgreSQL's text search configuration for `language` (its stemmer and
-    stop words): the one named after the language in English ("french",
-    "spanish", "arabic"...) when this server has it, else 'simple'."""
-    name = LANG_INFO.get(language, {}).get("name", "").lower()
-    return name if name in text_search_configurations() else "simple"
-
-
-@cache
-def text_search_configurations():
-    """The names of the server's text search configurations (pg_ts_config).
-
-    Plain lower-case names only: they are written into the query's SQL."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cfgname FROM pg_ts_config")
-        names = {row[0] for row in cursor.fetchall()}
-    return frozenset(name for name in names if re.fullmatch(r"[a-z_]+", name))
 
 
 def benefiting(region_ids, country_codes):
