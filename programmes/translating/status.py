@@ -630,3 +630,22 @@ def field_statuses(rows):
             FieldStatus(obj, row.field, row.language, row.status, values, state)
         )
     return result
+
+
+def stored_verdicts(objects):
+    """{(unit id, language): stored status} of `objects`' fields, one query."""
+    by_kind = {}
+    for obj in objects:
+        by_kind.setdefault(TRACKED_MODELS.index(type(obj)), []).append(obj.pk)
+    query = models.Q(pk__in=[])
+    for kind, ids in by_kind.items():
+        query |= models.Q(kind=kind, object_id__in=ids)
+    names = [model._meta.model_name for model in TRACKED_MODELS]
+    return {
+        (f"{names[kind]}.{object_id}.{field_name}", language): status
+        for kind, object_id, field_name, language, status in (
+            StoredStatus.objects.filter(query).values_list(
+                "kind", "object_id", "field", "language", "status"
+            )
+        )
+    }
