@@ -358,7 +358,9 @@ def remember_text_before_save(sender, instance, raw=False, **kwargs):
         for code in language_codes()
     ]
     instance._text_before_save = (
-        sender._base_manager.filter(pk=instance.pk).values(*columns).first()
+        sender._base_manager.filter(pk=instance.pk)
+        .values("source_language", *columns)
+        .first()
     )
 
 
@@ -436,6 +438,25 @@ def record_translation_states(sender, instance, raw=False, **kwargs):
     for state in to_save:
         state.save()
     store_statuses(instance)
+    if isinstance(instance, Programme) and before_row.get("source_language") not in (
+        None,
+        instance.source_language,
+    ):
+        follow_programme_source(instance)
+
+
+def follow_programme_source(programme):
+    """A programme's rows take its new source language, those with text in it:
+    its form writes them in the same language."""
+    source = programme.source_language
+    for model in PROGRAMME_ROWS:
+        for row in model._default_manager.filter(programme=programme):
+            if row.source_language != source and any(
+                texts(row, name)[source] for name in tracked_fields(model)
+            ):
+                model._default_manager.filter(pk=row.pk).update(source_language=source)
+                row.source_language = source
+                store_statuses(row)
 
 
 def forget_translation_states(sender, instance, **kwargs):
