@@ -13,6 +13,8 @@ from programmes.translating.status import (
 )
 
 from .factories import add_participation, make_organisation, make_programme
+from .helpers import parse
+from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +149,6 @@ def change_url(programme):
 
 
 def test_editors_choose_the_source_language_on_the_change_form(editor_client):
-    from .helpers import parse
-
     programme = english_programme()
 
     tree = parse(editor_client.get(change_url(programme)))
@@ -167,3 +167,17 @@ def test_translators_see_the_source_language_without_changing_it(translator_clie
 
     assert 'name="source_language"' not in page
     assert "field-source_language" in page
+
+
+def test_an_editor_changing_the_source_language_changes_what_counts(editor_client):
+    programme = english_programme()
+    url = change_url(programme)
+    data = form_data(editor_client.get(url), "programme_form")
+
+    response = editor_client.post(url, data | {"source_language": "fr"})
+
+    assert response.status_code == 302
+    assert Programme.objects.get(pk=programme.pk).source_language == "fr"
+    # French leads now: an English correction flags nothing.
+    programme = edit(programme, summary_en="A corrected English summary.")
+    assert status_of(programme, "summary", "fr") == Status.UP_TO_DATE
