@@ -87,8 +87,11 @@ def page_address(obj, language):
     return ""
 
 
-def unit_notes(status, base_url, glossary_terms):
-    """Context for the translator, in the target language (theirs)."""
+def unit_notes(status, base_url, glossary_terms, pages=None):
+    """Context for the translator, in the target language (theirs).
+
+    `pages` keeps each record's page address for the next units of the same
+    record (an export asks for every field of a record in turn)."""
     obj = status.obj
     opts = obj._meta
     field = opts.get_field(status.field)
@@ -109,7 +112,13 @@ def unit_notes(status, base_url, glossary_terms):
         )
     else:
         notes.append(gettext("Plain text: no HTML tags."))
-    page = page_address(obj, status.language)
+    pages = {} if pages is None else pages
+    key = (type(obj), obj.pk, status.language)
+    if key not in pages:
+        # The last record's only: units come record by record.
+        pages.clear()
+        pages[key] = page_address(obj, status.language)
+    page = pages[key]
     if page:
         notes.append(gettext("Page: %(address)s") % {"address": base_url + page})
     notes.append(
@@ -159,6 +168,7 @@ def export_translations(
     base_url = base_url.rstrip("/")
     glossary_terms = glossary.terms()
     export = Export(data=b"", file_format=file_format, target=target)
+    pages = {}
 
     def units():
         # One unit at a time, counted as it goes: nothing keeps the statuses.
@@ -167,7 +177,7 @@ def export_translations(
                 export.units += 1
                 export.missing += status.status == Status.MISSING
                 export.outdated += status.status == Status.OUTDATED
-                yield status, unit_notes(status, base_url, glossary_terms)
+                yield status, unit_notes(status, base_url, glossary_terms, pages)
 
     writer = {XLIFF: xliff12_file, XLIFF2: xliff20_file, PO: po_file}[file_format]
     export.data = writer(units(), source, target)
