@@ -18,7 +18,7 @@ from .hostile import form_data
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = ("programmes", "0024_translation_source_and_stored_status")
+MIGRATION = ("programmes", "0025_translation_source_and_stored_status")
 ENGLISH_ONLY = {
     "name_fr": "",
     "summary_fr": "",

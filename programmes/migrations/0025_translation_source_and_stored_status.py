@@ -66,7 +66,7 @@ def choose_sources(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("programmes", "0023_search_index"),
+        ("programmes", "0024_search_index_per_language"),
     ]
 
     operations = [
