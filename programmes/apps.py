@@ -50,6 +50,8 @@ class ProgrammesConfig(AppConfig):
             post_delete.connect(
                 translation_status.forget_translation_states, sender=model
             )
+        # The stored statuses follow a change of the tracked fields or languages.
+        post_migrate.connect(translation_status.rebuild_if_stale, sender=self)
 
         # Any write of this app's models makes cached pages stale. Connected
         # last, so that it follows the writes the handlers above make.

@@ -16,4 +16,9 @@ from .content.models import (  # noqa: F401
 )
 from .content.search_index import SearchEntry  # noqa: F401
 from .editing.models import LinkCheck, SlugRedirect  # noqa: F401
-from .translating.models import GlossaryTerm, TranslationState  # noqa: F401
+from .translating.models import (  # noqa: F401
+    GlossaryTerm,
+    StoredStatus,
+    StoredStatusRules,
+    TranslationState,
+)

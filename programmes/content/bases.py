@@ -119,6 +119,23 @@ class TranslatableModel(models.Model):
     # clean and save (programmes/content/rich_text.py).
     rich_text_fields = ()
 
+    # The language the record is written in: the others translate it, and only
+    # a change to it makes them outdated. Chosen on the first save that holds
+    # text (programmes/translating/status.py: French when it has text, else the
+    # first language written), then kept; editors may change it. Empty until
+    # then. No choices here: the languages live in settings (issue 19).
+    source_language = models.CharField(
+        _("source language"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_(
+            "The language this record is written in: a change to its text marks "
+            "the other languages outdated; a change to a translation flags "
+            "nothing."
+        ),
+    )
+
     class Meta:
         abstract = True
 

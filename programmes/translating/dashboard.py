@@ -6,9 +6,10 @@ translations/mark-as-checked/. The change forms of translated records show the
 same rows for one record (TranslationStatusMixin in
 programmes/translating/status_admin.py).
 
-Statuses come from programmes/translating/status.py; the queries stay the same
-whatever the number of records: one per kind of record, one for the states, one
-for the users who last translated.
+Statuses are the stored ones (StoredStatus, written by every save:
+programmes/translating/status.py): the database counts, filters, sorts and
+paginates them; only the page's records and states are read. The queries and
+the work stay the same whatever the number of records.
 """
 
 from dataclasses import dataclass
@@ -41,15 +42,17 @@ from .status import (
     FieldStatus,
     Status,
     all_statuses,
+    counts_by_language,
+    field_statuses,
     inline_prefix,
     is_programme_row,
     mark_as_checked,
     object_statuses,
-    percent_complete,
+    of_models,
     record_name,
     states_by_key,
+    stored_statuses,
     tracked_fields,
-    translatable_objects,
     with_programme,
 )
 
@@ -235,22 +238,45 @@ def rows_for(statuses, objects):
     return [Row(status, field_link(status, positions)) for status in statuses]
 
 
-def language_summaries(statuses):
-    """Per language: the percentage up to date and the count of each status."""
+def with_siblings(statuses):
+    """The records of `statuses` and, for a programme's rows, every row of
+    their programmes (their position in the inline depends on them)."""
+    objects = {(type(s.obj), s.obj.pk): s.obj for s in statuses}
+    programmes = {s.obj.programme_id for s in statuses if is_programme_row(s.obj)}
+    if programmes:
+        for model in PROGRAMME_ROWS:
+            for obj in model._default_manager.filter(programme__in=programmes):
+                objects.setdefault((model, obj.pk), obj)
+    return list(objects.values())
+
+
+def summaries_of(counts):
+    """Per language: the percentage up to date and the count of each status,
+    from counts_by_language()."""
     summaries = []
-    for code in language_codes():
-        cells = [status.status for status in statuses if status.language == code]
+    for code, by_status in counts.items():
+        total = sum(by_status.values())
         summaries.append(
             {
                 "code": code,
                 "name": language_name(code),
-                "percent": percent_complete(statuses, code),
-                "missing": cells.count(Status.MISSING),
-                "outdated": cells.count(Status.OUTDATED),
-                "up_to_date": cells.count(Status.UP_TO_DATE),
+                "percent": (
+                    round(100 * by_status[Status.UP_TO_DATE] / total) if total else 100
+                ),
+                "missing": by_status[Status.MISSING],
+                "outdated": by_status[Status.OUTDATED],
+                "up_to_date": by_status[Status.UP_TO_DATE],
             }
         )
     return summaries
+
+
+def language_summaries(statuses):
+    """summaries_of() FieldStatus objects (a few records' statuses)."""
+    counts = {code: dict.fromkeys(Status, 0) for code in language_codes()}
+    for status in statuses:
+        counts[status.language][status.status] += 1
+    return summaries_of(counts)
 
 
 def check_permission(request):
@@ -262,27 +288,23 @@ def dashboard_view(request, admin_site):
     check_permission(request)
     form = DashboardFilterForm(request.GET or None)
     language, model, wanted = form.filters()
-    objects = [
-        obj for tracked in TRACKED_MODELS for obj in translatable_objects(tracked)
-    ]
-    statuses = all_statuses(objects=objects)
-    listed = [
-        status
-        for status in statuses
-        if status.status in wanted
-        and (not language or status.language == language)
-        and (model is None or isinstance(status.obj, model))
-    ]
+    every = stored_statuses()
+    listed = every.filter(status__in=wanted)
+    if language:
+        listed = listed.filter(language=language)
+    if model is not None:
+        listed = of_models(listed, [model])
     page = Paginator(listed, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    statuses = field_statuses(page.object_list)
     context = {
         **admin_site.each_context(request),
         "title": gettext("Translations"),
         "subtitle": None,
         "form": form,
-        "summaries": language_summaries(statuses),
-        "rows": rows_for(with_users(list(page.object_list)), objects),
+        "summaries": summaries_of(counts_by_language(every)),
+        "rows": rows_for(with_users(statuses), with_siblings(statuses)),
         "page": page,
-        "count": len(listed),
+        "count": page.paginator.count,
         "next_url": request.get_full_path(),
         "all_content_url": f"{reverse('admin:index')}?{ALL_CONTENT_PARAMETER}",
     }

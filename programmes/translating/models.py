@@ -66,6 +66,72 @@ class TranslationState(models.Model):
         )
 
 
+class Status(models.TextChoices):
+    MISSING = "missing", _("missing")
+    OUTDATED = "outdated", _("outdated")
+    UP_TO_DATE = "up_to_date", _("up to date")
+
+
+class StoredStatus(models.Model):
+    """The status of one translated field of one record in one language, stored.
+
+    Written by every save of the record (and by marking as checked) from its
+    texts, its TranslationStates and its source language
+    (programmes/translating/status.py): the dashboard, the exports and the
+    imports read these rows instead of computing the whole site's status. A
+    field empty in every language and not needed for completeness has none.
+    `kind`, `field_position` and `language_position` keep the dashboard's order
+    (TRACKED_MODELS, the form's fields, settings.LANGUAGES) so the database can
+    sort and paginate; `manage.py rebuild_translation_status` writes every row
+    again (migrate does when the tracked fields or the languages changed).
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    field = models.CharField(_("field"), max_length=50)
+    # No choices: the languages live in settings (issue 19).
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    # The language this one is translated from (FieldStatus.source).
+    source = models.CharField(_("translated from"), max_length=10)
+    kind = models.PositiveSmallIntegerField()
+    field_position = models.PositiveSmallIntegerField()
+    language_position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("stored translation status")
+        verbose_name_plural = _("stored translation statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="storedstatus_one_per_field_and_language",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "object_id", "field_position", "language_position"],
+                name="storedstatus_dashboard_order",
+            ),
+            models.Index(fields=["language", "status"], name="storedstatus_counts"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}.{self.object_id}.{self.field} ({self.language})"
+
+
+class StoredStatusRules(models.Model):
+    """What the stored statuses were computed with: the tracked fields of each
+    kind of record and the languages (a digest). When today's differ, migrate
+    computes every stored status again (status.rebuild_if_stale)."""
+
+    digest = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.digest
+
+
 class GlossaryTerm(Timestamped):
     """A term and its translation, with the expansion of an acronym.
 

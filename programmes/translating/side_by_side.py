@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,10 +37,10 @@ from .status import (
     TRACKED_MODELS,
     FieldStatus,
     Status,
-    all_statuses,
     object_statuses,
     percent_complete,
     states_by_key,
+    stored_statuses,
     translatable_objects,
 )
 
@@ -98,14 +98,22 @@ def translation_form(model, names):
 
 def next_record_url(obj, language):
     """The next record, in the dashboard's order, with work in `language`."""
-    later = False
-    for status in all_statuses():
-        if (type(status.obj), status.obj.pk) == (type(obj), obj.pk):
-            later = True
-            continue
-        if later and status.language == language and status.status in TO_DO:
-            return translate_url(status.obj, language)
-    return reverse("admin:translations") + f"?language={language}"
+    kind = TRACKED_MODELS.index(type(obj))
+    later = (
+        stored_statuses()
+        .filter(language=language, status__in=TO_DO)
+        .filter(models.Q(kind__gt=kind) | models.Q(kind=kind, object_id__gt=obj.pk))
+        .values_list("kind", "object_id")
+        .first()
+    )
+    if later is None:
+        return reverse("admin:translations") + f"?language={language}"
+    kind, object_id = later
+    model = TRACKED_MODELS[kind]
+    return reverse(
+        "admin:translations_translate",
+        args=[model._meta.model_name, object_id, language],
+    )
 
 
 def translate_view(request, admin_site, model_name, object_id, language):

@@ -1,12 +1,15 @@
 """Translation status in the editors' lists and forms: a chip per language."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from programmes.languages import language_codes
+
 from .dashboard import PERMISSION as REVIEW_TRANSLATIONS
-from .dashboard import STATUS_SYMBOLS, language_statuses, record_work
+from .dashboard import STATUS_SYMBOLS, language_name, language_statuses, record_work
 from .status import Status, states_by_key
 
 STATUS_CHIP = (
@@ -25,10 +28,35 @@ def field_labels(obj, field_names):
     return ", ".join(str(capfirst(field.verbose_name)) for field in fields)
 
 
+def source_language_choices():
+    return [("", _("Chosen on the first save"))] + [
+        (code, language_name(code)) for code in language_codes()
+    ]
+
+
 class TranslationStatusMixin:
     """A list column: each language missing, outdated or up to date (the fields
-    in its title); on the change form, the fields to translate
-    (programmes/translating/dashboard.py)."""
+    in its title); on the change form, the record's source language (first
+    fieldset; read-only for translators, who publish nothing) and the fields to
+    translate (programmes/translating/dashboard.py)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "source_language":
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                choices=source_language_choices,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if any("source_language" in options["fields"] for _n, options in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        first = (name, {**options, "fields": [*options["fields"], "source_language"]})
+        return [first, *rest]
 
     @admin.display(description=_("languages"))
     def translation_status(self, obj):

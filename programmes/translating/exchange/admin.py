@@ -22,7 +22,6 @@ address, for users with the exchange_translations permission:
 import base64
 import secrets
 import zlib
-from collections import Counter
 from urllib.parse import urlencode
 
 from django import forms
@@ -47,7 +46,8 @@ from programmes.languages import language_codes
 from programmes.translating.status import (
     TO_DO,
     TRACKED_MODELS,
-    all_statuses,
+    counts_by_language,
+    stored_statuses,
     translatable_objects,
 )
 
@@ -94,9 +94,10 @@ def record_choices():
 def language_needing_work():
     """Of the languages translated into (all but the default, the source), the
     one with the most missing and outdated fields."""
-    to_do = Counter(
-        status.language for status in all_statuses() if status.status in TO_DO
-    )
+    to_do = {
+        code: sum(counts[status] for status in TO_DO)
+        for code, counts in counts_by_language(stored_statuses()).items()
+    }
     targets = [code for code in language_codes() if code != settings.LANGUAGE_CODE]
     # max() keeps the first of equals: the settings' order.
     return max(targets, key=lambda code: to_do[code], default=settings.LANGUAGE_CODE)

@@ -19,7 +19,7 @@ from programmes.translating import glossary
 from programmes.translating.status import (
     PROGRAMME_ROWS,
     Status,
-    all_statuses,
+    stored_verdicts,
     texts,
     tracked_fields,
     with_programme,
@@ -294,10 +294,8 @@ def check_file(data, file_name, lock=False):
         report.errors.append(Problem(gettext("The file holds no translation unit.")))
         return report
     records = load_records(exchange.units, lock)
-    statuses = {
-        (status.unit_id, status.language): status.status
-        for status in all_statuses(objects=list(records.values()))
-    }
+    # Only the file's records: the stored verdicts of their fields.
+    statuses = stored_verdicts(records.values())
     seen = set()
     glossary_terms = glossary.terms()
     for unit in exchange.units:

@@ -17,10 +17,12 @@ from programmes.translating import glossary
 from programmes.translating.status import (
     TO_DO,
     Status,
-    all_statuses,
+    batched,
+    field_statuses,
     is_programme_row,
+    of_models,
     record_name,
-    translatable_objects,
+    stored_statuses,
 )
 
 from .formats import (
@@ -43,25 +45,30 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # --- Export --------------------------------------------------------------------------
 
 
+# Stored statuses read, and their records loaded, this many at a time: the
+# export's memory holds one chunk's records, not the site's.
+CHUNK = 500
+
+
 def statuses_to_export(target, only_outdated=False, models_=None, ids=None):
-    """The FieldStatus rows an export into `target` holds, in dashboard order.
+    """The FieldStatus rows an export into `target` holds, in dashboard order,
+    read from the stored statuses a chunk at a time (a generator).
 
     `ids` selects records of the one model in `models_`. Fields whose source
     is empty have nothing to translate.
     """
-    objects = None
-    if ids:
-        (model,) = models_
-        objects = list(translatable_objects(model).filter(pk__in=ids))
     source = source_language_for(target)
-    return [
-        status
-        for status in all_statuses(models_, objects)
-        if status.language == target
-        and status.source == source
-        and status.source_text
-        and (not only_outdated or status.status in TO_DO)
-    ]
+    rows = stored_statuses().filter(language=target, source=source)
+    if only_outdated:
+        rows = rows.filter(status__in=TO_DO)
+    if models_:
+        rows = of_models(rows, models_)
+    if ids:
+        rows = rows.filter(object_id__in=ids)
+    for chunk in batched(rows.iterator(CHUNK), CHUNK):
+        for status in field_statuses(chunk):
+            if status.source == source and status.source_text:
+                yield status
 
 
 def page_address(obj, language):
@@ -80,8 +87,11 @@ def page_address(obj, language):
     return ""
 
 
-def unit_notes(status, base_url, glossary_terms):
-    """Context for the translator, in the target language (theirs)."""
+def unit_notes(status, base_url, glossary_terms, pages=None):
+    """Context for the translator, in the target language (theirs).
+
+    `pages` keeps each record's page address for the next units of the same
+    record (an export asks for every field of a record in turn)."""
     obj = status.obj
     opts = obj._meta
     field = opts.get_field(status.field)
@@ -102,7 +112,13 @@ def unit_notes(status, base_url, glossary_terms):
         )
     else:
         notes.append(gettext("Plain text: no HTML tags."))
-    page = page_address(obj, status.language)
+    pages = {} if pages is None else pages
+    key = (type(obj), obj.pk, status.language)
+    if key not in pages:
+        # The last record's only: units come record by record.
+        pages.clear()
+        pages[key] = page_address(obj, status.language)
+    page = pages[key]
     if page:
         notes.append(gettext("Page: %(address)s") % {"address": base_url + page})
     notes.append(
@@ -148,28 +164,31 @@ def export_translations(
     `base_url` (https://example.org) makes page and admin addresses absolute;
     without it they are paths.
     """
-    statuses = statuses_to_export(target, only_outdated, models_, ids)
     source = source_language_for(target)
     base_url = base_url.rstrip("/")
     glossary_terms = glossary.terms()
-    with translation.override(target):
-        notes = [unit_notes(status, base_url, glossary_terms) for status in statuses]
+    export = Export(data=b"", file_format=file_format, target=target)
+    pages = {}
+
+    def units():
+        # One unit at a time, counted as it goes: nothing keeps the statuses.
+        with translation.override(target):
+            for status in statuses_to_export(target, only_outdated, models_, ids):
+                export.units += 1
+                export.missing += status.status == Status.MISSING
+                export.outdated += status.status == Status.OUTDATED
+                yield status, unit_notes(status, base_url, glossary_terms, pages)
+
     writer = {XLIFF: xliff12_file, XLIFF2: xliff20_file, PO: po_file}[file_format]
-    return Export(
-        data=writer(statuses, notes, source, target),
-        file_format=file_format,
-        target=target,
-        units=len(statuses),
-        missing=sum(status.status == Status.MISSING for status in statuses),
-        outdated=sum(status.status == Status.OUTDATED for status in statuses),
-    )
+    export.data = writer(units(), source, target)
+    return export
 
 
-def holds_rich_text(statuses):
-    return any(status.field in type(status.obj).rich_text_fields for status in statuses)
+def is_rich_text(status):
+    return status.field in type(status.obj).rich_text_fields
 
 
-def xliff12_file(statuses, notes, source, target):
+def xliff12_file(units, source, target):
     # translate-toolkit starts new files in the XLIFF 1.1 namespace: start from
     # a 1.2 document instead, built with lxml (no XML written by hand).
     root = etree.Element(f"{{{XLIFF_12}}}xliff", nsmap={None: XLIFF_12})
@@ -178,12 +197,14 @@ def xliff12_file(statuses, notes, source, target):
     file_element.set("original", ORIGINAL)
     file_element.set("source-language", source)
     file_element.set("target-language", target)
-    file_element.set("datatype", "html" if holds_rich_text(statuses) else "plaintext")
+    file_element.set("datatype", "plaintext")
     etree.SubElement(file_element, f"{{{XLIFF_12}}}body")
     store = xliff.xlifffile.parsestring(
         etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     )
-    for status, unit_notes_ in zip(statuses, notes, strict=True):
+    rich = False
+    for status, unit_notes_ in units:
+        rich = rich or is_rich_text(status)
         unit = store.UnitClass(xml_safe(status.source_text))
         store.addunit(unit)
         unit.setid(status.unit_id)
@@ -215,15 +236,17 @@ def xliff12_file(statuses, notes, source, target):
                 sourcetxt=xml_safe(status.source_text_then),
             )
             unit.xmlelement[-1].set("alttranstype", "previous-version")
+    if rich:
+        store.document.getroot().find(f"{{{XLIFF_12}}}file").set("datatype", "html")
     # Units made in the 1.1 namespace leave unused declarations behind.
     etree.cleanup_namespaces(store.document)
     return bytes(store)
 
 
-def xliff20_file(statuses, notes, source, target):
+def xliff20_file(units, source, target):
     store = xliff2.Xliff2File(sourcelanguage=source, targetlanguage=target)
     store.body.set("original", ORIGINAL)
-    for status, unit_notes_ in zip(statuses, notes, strict=True):
+    for status, unit_notes_ in units:
         unit = store.UnitClass(xml_safe(status.source_text))
         unit.setid(status.unit_id)
         if status.text:
@@ -262,7 +285,7 @@ def digest_metadata(text):
     return metadata
 
 
-def po_file(statuses, notes, source, target):
+def po_file(units, source, target):
     store = po.pofile()
     store.updateheader(
         add=True,
@@ -271,7 +294,7 @@ def po_file(statuses, notes, source, target):
         # Not a standard header: PO files name their target language only.
         X_Source_Language=source,
     )
-    for status, unit_notes_ in zip(statuses, notes, strict=True):
+    for status, unit_notes_ in units:
         unit = store.UnitClass(status.source_text)
         unit.setcontext(status.unit_id)
         unit.target = status.text
