@@ -53,9 +53,10 @@ def test_the_source_sits_beside_the_target_with_diff_glossary_and_limit(
     assert "What changed since the last translation" in text
     assert "Glossary: ONUDC → UNODC" in text
     assert "At most 400 characters." in text
-    # How far the record is, in this language: one field of three to do.
+    # How far the record is, in this language: one field of four (its
+    # address, issue 19, included) to do.
     progress = tree.find(".//p[@class='translate-progress']")
-    assert "".join(progress.itertext()) == "Up to date in English: 2 of 3 fields (67%)"
+    assert "".join(progress.itertext()) == "Up to date in English: 3 of 4 fields (75%)"
     # The first field to do is linked from the top and from every other field.
     assert tree.find(".//p[@class='translate-links']/a").get("href") == (
         "#field-summary"
@@ -72,6 +73,7 @@ def test_saving_a_translation_brings_it_up_to_date(translator_client):
         {
             "edit_version": programme.version,
             "name_en": programme.name_en,
+            "slug_en": programme.slug_en,
             "summary_en": "A longer summary, with UNODC.",
             "description_en": programme.description_en,
         },
@@ -82,7 +84,7 @@ def test_saving_a_translation_brings_it_up_to_date(translator_client):
     assert programme.summary_en == "A longer summary, with UNODC."
     assert programme.summary_fr == "Un résumé plus long, avec l’ONUDC."
     page = translator_client.get(view_url(programme), HTTP_ACCEPT_LANGUAGE="en")
-    assert "Up to date in English: 3 of 3 fields (100%)" in text_of(page)
+    assert "Up to date in English: 4 of 4 fields (100%)" in text_of(page)
     assert status_of(programme, "summary", "en") == Status.UP_TO_DATE
 
 
@@ -95,6 +97,7 @@ def test_save_and_next_opens_the_next_record_with_work(translator_client):
         {
             "edit_version": first.version,
             "name_en": first.name_en,
+            "slug_en": first.slug_en,
             "summary_en": "Done.",
             "description_en": first.description_en,
             "_next_record": "1",

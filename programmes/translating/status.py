@@ -167,8 +167,15 @@ def choose_source_language(instance):
     preferred = codes[0]
     if is_programme_row(instance) and instance.programme_id:
         preferred = record_source(instance.programme)
+    # Written text, not slugs: a slug is made from the name, or left to fall
+    # back to the default language's (programmes/public/fallbacks.py).
+    written = [
+        name
+        for name in tracked_fields(type(instance))
+        if not isinstance(instance._meta.get_field(name), models.SlugField)
+    ]
     for code in [preferred, *(other for other in codes if other != preferred)]:
-        if any(texts(instance, name)[code] for name in tracked_fields(type(instance))):
+        if any(texts(instance, name)[code] for name in written):
             return code
     return ""
 
