@@ -157,10 +157,15 @@ class Geography:
 
     def benefits(self, programme, region):
         """The rule, for any programme (a draft being previewed too)."""
-        named = self.named.get(programme.pk, set())
-        related = self.related_pks(region)
-        codes = self.codes_of(programme)
-        return bool(named & related) or bool(codes & self.members_of(region))
+        return self.benefited(programme.pk, self.codes_of(programme), region)
+
+    def benefited(self, pk, codes, region):
+        """The rule for the programme `pk` naming the countries `codes` (a set
+        of uppercase ISO codes), for callers that read no model instance."""
+        named = self.named.get(pk, set())
+        return bool(named & self.related_pks(region)) or bool(
+            codes & self.members_of(region)
+        )
 
     def regions_of(self, programme):
         """The published regions the programme benefits, in display order."""
