@@ -464,28 +464,33 @@ def test_the_options_are_counted_once_per_content_version(db):
     assert fresh.organisations[0].partner_roles == 2
 
 
-def test_cards_name_every_organisation_even_those_not_offered(client, db, monkeypatch):
-    """The options hold the best-ranked organisations; a card still names all
-    of its programme's (attach_related reads the others)."""
+def test_the_list_names_every_organisation_even_those_not_offered(
+    client, db, monkeypatch
+):
+    """The options hold the best-ranked organisations; the cards and the
+    comparison table still name all of a programme's (attach_related reads
+    the others)."""
     from programmes.public import filters
 
     monkeypatch.setattr(filters, "MAX_ORGANISATION_OPTIONS", 1)
-    busy = make_organisation(name_en="Busy agency")
+    busy = make_organisation(acronym_en="BUSY", acronym_fr="BUSY")
     for _ in range(3):
         add_participation(make_programme(), busy)
-    programme = make_programme(name_en="The programme to read")
-    add_participation(programme, busy)
-    for name in ("Quiet one", "Quiet two", "Quiet three"):
-        add_participation(programme, make_organisation(name_en=name), role="funder")
+    programme = make_programme(acronym="READ-ME")
+    add_participation(programme, busy, role="lead")
+    quiet = ["QONE", "QTWO", "QTHREE"]
+    for acronym in quiet:
+        funder = make_organisation(acronym_en=acronym, acronym_fr=acronym)
+        add_participation(programme, funder, role="funder")
 
     tree = parse(client.get("/en/programmes/"))
 
-    card = next(
-        "".join(article.itertext())
-        for article in tree.iterfind(".//main//article[@class='card']")
-        if "The programme to read" in "".join(article.itertext())
+    row = next(
+        "".join(row.itertext())
+        for row in tree.iterfind(".//main//table//tr")
+        if "READ-ME" in "".join(row.itertext())
     )
-    for name in ("Busy agency", "Quiet one", "Quiet two", "Quiet three"):
-        assert name in card
+    for acronym in ["BUSY", *quiet]:
+        assert acronym in row
     funders = tree.findall(".//select[@name='funder']/option")
-    assert len(funders) == 3  # "All funders" and the two best-ranked ones
+    assert len(funders) == 2  # "All funders" and the one best-ranked funder

@@ -157,6 +157,7 @@ class OrganisationListView(ListView):
         counts = dict(
             Participation.objects.of_published_programmes()
             .filter(organisation__in=page)
+            .order_by()  # Participation's ordering would split the groups
             .values("organisation")
             .annotate(count=Count("programme", distinct=True))
             .values_list("organisation", "count")
