@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from programmes.languages import language_codes
 from programmes.models import Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
@@ -233,7 +234,7 @@ PROGRAMME_HEADER = [
     *(
         f"{name}_{code}"
         for name in ("name", "summary", "description")
-        for code in "fr en".split()
+        for code in language_codes()
     ),
     "start_year",
     "end_year",
@@ -252,7 +253,7 @@ PROGRAMME_HEADER = [
             "website",
             "page",
         )
-        for code in "fr en".split()
+        for code in language_codes()
     ),
     "api_url",
     "updated_at",
@@ -291,7 +292,7 @@ def row_from_the_api(record):
         "api_url": record["url"],
         "updated_at": record["updated_at"],
     }
-    for code in ("fr", "en"):
+    for code in language_codes():
         for key in ("name", "summary", "description", "facts_note", "website"):
             row[f"{key}_{code}"] = own_text(record, key, code)
         for key in ("countries", "regions"):
