@@ -7,6 +7,8 @@ organisation page, measures in turns (each round runs every server once):
 - app uncached: a second gunicorn with bench.uncached_settings (the site without
   its page cache), so that every request renders the page;
 - app cached:   the site's gunicorn, every request a page cache hit;
+- cache_page ref: a bare Django app serving the same bytes with cache_page
+  (bench/reference.py), every request a hit: the reference for a hit;
 - nginx front:  deploy/nginx.conf in front of that gunicorn (micro-cache);
 - static limit: the same nginx serving the same bytes as a file.
 
@@ -16,7 +18,7 @@ timeout) fails it. It prints the table and the targets, and exits 1 when one is
 missed. It installs nothing: it needs Debian's wrk and nginx-light.
 
 Environment: BENCH_SECONDS (10) per measurement, BENCH_ROUNDS (3),
-BENCH_LOAD_SECONDS (60), BENCH_PORT (first of four ports; free ones otherwise).
+BENCH_LOAD_SECONDS (60), BENCH_PORT (first of five ports; free ones otherwise).
 A quick run: BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_LOAD_SECONDS=5 make bench.
 GUNICORN_WORKERS and GUNICORN_THREADS apply to both gunicorns.
 """
@@ -40,15 +42,18 @@ PACKAGES = {"wrk": "wrk", "nginx": "nginx-light"}
 CONNECTIONS = 32
 LOAD_CONNECTIONS = 64
 
-UNCACHED, CACHED, FRONT, LIMIT = (
+UNCACHED, CACHED, REFERENCE, FRONT, LIMIT = (
     "app uncached",
     "app cached",
+    "cache_page ref",
     "nginx front",
     "static limit",
 )
-KINDS = (UNCACHED, CACHED, FRONT, LIMIT)
+KINDS = (UNCACHED, CACHED, REFERENCE, FRONT, LIMIT)
 # The issue's targets, as ratios to the static limit measured in the same run.
 MINIMUM_RATIOS = {FRONT: 0.8, CACHED: 0.04, UNCACHED: 0.005}
+# And a page cache hit against Django's bare cache_page hit of the same bytes.
+MINIMUM_REFERENCE_RATIO = 0.9
 MAXIMUM_P99_MS = 50  # at CONNECTIONS connections, for the cached pages
 CACHED_KINDS = (CACHED, FRONT)
 
@@ -145,6 +150,18 @@ def check_targets(table, load):
                     f"{measured:.4f}",
                 )
             )
+        if REFERENCE in results:
+            measured = ratio(
+                results[CACHED].requests_per_second,
+                results[REFERENCE].requests_per_second,
+            )
+            checks.append(
+                (
+                    f"{page}: {CACHED} ≥ {MINIMUM_REFERENCE_RATIO} × {REFERENCE}",
+                    measured >= MINIMUM_REFERENCE_RATIO,
+                    f"{measured:.4f}",
+                )
+            )
         for kind in CACHED_KINDS:
             p99 = results[kind].p99_ms
             checks.append(
@@ -167,12 +184,30 @@ def check_targets(table, load):
 
 
 def format_table(table, queries):
-    header = ("page", "server", "req/s", "p50 ms", "p99 ms", "× limit", "queries")
+    header = (
+        "page",
+        "server",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "× limit",
+        "× ref",
+        "queries",
+    )
     rows = [header]
     for page, results in table.items():
         limit = results[LIMIT].requests_per_second
+        reference = results.get(REFERENCE)
         for kind in KINDS:
+            if kind not in results:
+                continue
             result = results[kind]
+            against_reference = ""
+            if reference and kind in (CACHED, REFERENCE):
+                measured = ratio(
+                    result.requests_per_second, reference.requests_per_second
+                )
+                against_reference = f"{measured:.4f}"
             rows.append(
                 (
                     page,
@@ -181,6 +216,7 @@ def format_table(table, queries):
                     f"{result.p50_ms:.2f}",
                     f"{result.p99_ms:.2f}",
                     f"{ratio(result.requests_per_second, limit):.4f}",
+                    against_reference,
                     str(queries.get(page, {}).get(kind, "")),
                 )
             )
@@ -258,8 +294,8 @@ def data_dir():
 
 def ports():
     if base := os.environ.get("BENCH_PORT", "").strip():
-        return [int(base) + offset for offset in range(4)]
-    return [servers.free_port() for _port in range(4)]
+        return [int(base) + offset for offset in range(5)]
+    return [servers.free_port() for _port in range(5)]
 
 
 def stop_on_signal(number, _frame):
@@ -292,6 +328,7 @@ def main():
         name: {
             UNCACHED: uncached_queries[name]["queries"][0],
             CACHED: cached_queries[name]["queries"][1],
+            REFERENCE: 0,
             FRONT: 0,
             LIMIT: "",
         }
@@ -334,19 +371,30 @@ def main():
 
 
 def measure(temporary, data, pages, processes, seconds, rounds, load_seconds):
-    app_port, uncached_port, front_port, limit_port = ports()
+    app_port, uncached_port, front_port, limit_port, reference_port = ports()
     say(
-        f"==> Starting gunicorn (port {app_port}) and gunicorn without its page "
-        f"cache ({uncached_port})"
+        f"==> Starting gunicorn (port {app_port}), gunicorn without its page "
+        f"cache ({uncached_port}) and the cache_page reference ({reference_port})"
     )
     logs = temporary / "logs"
     logs.mkdir()
+    # The static limit's files; the reference serves the same.
+    limit_root = temporary / "limit"
+    limit_root.mkdir()
     for port, name, extra in (
         (app_port, "app", {}),
         (
             uncached_port,
             "uncached",
             {"DJANGO_SETTINGS_MODULE": "bench.uncached_settings"},
+        ),
+        (
+            reference_port,
+            "reference",
+            {
+                "DJANGO_SETTINGS_MODULE": "bench.reference",
+                "BENCH_REFERENCE_ROOT": str(limit_root),
+            },
         ),
     ):
         with open(logs / f"{name}.log", "wb") as log:
@@ -357,8 +405,6 @@ def measure(temporary, data, pages, processes, seconds, rounds, load_seconds):
 
     servers.wait_until_idle(processes)
     app = f"http://127.0.0.1:{app_port}"
-    limit_root = temporary / "limit"
-    limit_root.mkdir()
 
     say(
         f"==> Starting nginx: the front (port {front_port}) and the static limit "
@@ -392,6 +438,7 @@ def measure(temporary, data, pages, processes, seconds, rounds, load_seconds):
         name: {
             UNCACHED: f"http://127.0.0.1:{uncached_port}{path}",
             CACHED: f"{app}{path}",
+            REFERENCE: f"http://127.0.0.1:{reference_port}/{name}.html",
             FRONT: f"http://127.0.0.1:{front_port}{path}",
             LIMIT: f"http://127.0.0.1:{limit_port}/{name}.html",
         }

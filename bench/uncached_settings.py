@@ -1,7 +1,8 @@
 """The site without its page cache: what every page costs to render (make bench).
 
-The same settings, minus interpol_drugs.page_cache.PageCacheMiddleware, so that
-each request runs the view, its queries and its templates.
+The same settings, minus the page cache's two middlewares
+(interpol_drugs/page_cache.py), so that each request runs the view, its
+queries and its templates.
 """
 
 from interpol_drugs.settings import *  # noqa: F403
@@ -9,5 +10,5 @@ from interpol_drugs.settings import *  # noqa: F403
 MIDDLEWARE = [
     name
     for name in MIDDLEWARE  # noqa: F405
-    if name != "interpol_drugs.page_cache.PageCacheMiddleware"
+    if not name.startswith("interpol_drugs.page_cache.")
 ]

@@ -16,6 +16,11 @@ that set a cookie, vary on anything but the language, say no-store, private or
 no-cache, stream, or answer another status than 200, 301, 404 or 410 (and,
 with a query string, another status than 200: made-up addresses are endless).
 
+Two middlewares: PageCacheMiddleware, after LocaleMiddleware, judges which
+answers are for anyone and marks them with their key; PageCacheFrontMiddleware,
+near the top, keeps them as they left every middleware and serves hits before
+the middlewares a hit does not need (see its docstring).
+
 Answers from this path, HEAD included, carry an ETag (a hash of the body,
 unless the view set one, as the API does) and a Last-Modified (the first
 whole second after the content version began, once it has come, unless the
@@ -36,6 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
@@ -147,8 +153,24 @@ def storable(request, response):
     return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
 
 
+def kept(status, headers, content):
+    """The answer as the cache keeps it: a plain response, pickled as it is.
+
+    Its headers are checked once, here; a hit only unpickles it, as
+    Django's own cache_page does.
+    """
+    if status == 301:
+        response = HttpResponsePermanentRedirect(dict(headers)["Location"])
+        response.content = content
+    else:
+        response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 def freeze(response):
-    return (response.status_code, list(response.items()), response.content)
+    return kept(response.status_code, list(response.items()), response.content)
 
 
 # A streamed answer (a CSV download) is kept once sent, up to this size.
@@ -173,21 +195,9 @@ def keep_when_sent(response, key):
                 size += len(part)
             yield part
         if size <= MAX_STREAMED_BYTES:
-            cache.set(key, (status, headers, b"".join(parts)), SERVER_TIMEOUT)
+            cache.set(key, kept(status, headers, b"".join(parts)), SERVER_TIMEOUT)
 
     response.streaming_content = sending()
-
-
-def thaw(entry):
-    status, headers, content = entry
-    if status == 301:
-        response = HttpResponsePermanentRedirect(dict(headers)["Location"])
-        response.content = content
-    else:
-        response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
 
 
 def cache_control():
@@ -198,13 +208,64 @@ def cache_control():
     return f"public, max-age={seconds}, stale-while-revalidate={5 * seconds}"
 
 
-class PageCacheMiddleware:
-    """Serves anonymous public pages from the cache (see the module's docstring).
+def language_of(request):
+    """The language LocaleMiddleware will choose for `request`, without it.
 
-    After LocaleMiddleware (the language is part of the key) and
-    CommonMiddleware, before everything that reads the session or the user:
-    a hit skips them. Every middleware before it still runs on a hit, so each
-    answer gets its own X-Request-ID and the security headers.
+    The address's prefix, else what the request asks (cookie, Accept-Language).
+    Only the front's guess for a lookup: pages are stored under the language
+    LocaleMiddleware chose, so a wrong guess could only miss, never serve a
+    page in another language.
+    """
+    return translation.get_language_from_path(
+        request.path_info
+    ) or translation.get_language_from_request(request)
+
+
+def page_key(request, token, language):
+    # The address as the visitor typed it (scheme, host, query string):
+    # pages hold absolute links; and the language LocaleMiddleware chose.
+    address = f"{request.build_absolute_uri()}|{language}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"page-cache:page:{code_fingerprint()}:{token}:{digest}"
+
+
+def for_anyone(request):
+    """A GET or HEAD of a public address by a visitor without a session."""
+    return (
+        request.method in ("GET", "HEAD")
+        and is_public(request.path)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def validated(request, response, token):
+    """Adds Last-Modified and Cache-Control; 304 when the visitor's copy is fresh."""
+    stamp = last_modified(token)
+    if response.status_code == 200 and stamp and "Last-Modified" not in response:
+        response["Last-Modified"] = http_date(stamp)
+    response["Cache-Control"] = cache_control()
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+class PageCacheFrontMiddleware:
+    """Serves a cached page before the middlewares a hit does not need.
+
+    Near the top of MIDDLEWARE: after the request id (each answer gets its
+    own) and the 503 page, before the security headers, sessions, language,
+    CSRF, users and messages. The page is kept *as it left them all*, security
+    headers, Content-Language and Vary included, so a hit sends the very
+    headers the first visitor got; only X-Request-ID, Last-Modified (once its
+    second has come), Cache-Control and the 304 are made per request.
+
+    Only answers that PageCacheMiddleware, further down, judged fit for anyone
+    are kept, under the key it made with the language LocaleMiddleware chose:
+    requests that something before it refuses or redirects (a host not
+    allowed, HTTPS required, TRACE) are never kept, so never served here.
     """
 
     def __init__(self, get_response):
@@ -213,14 +274,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if cache_is_shared() and pending_file().exists():
             bump_content_version()
-        if request.method not in ("GET", "HEAD") or not is_public(request.path):
+        if not for_anyone(request):
             return self.get_response(request)
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            # Staff: never from the cache, never into it, never kept by proxies.
-            response = self.get_response(request)
-            if not response.has_header("Cache-Control"):
-                response["Cache-Control"] = "private"
-            return response
         try:
             token = read_version()
             if 0 < token_due(token) <= time.time():
@@ -231,35 +286,53 @@ class PageCacheMiddleware:
             # dropped connection is an InterfaceError, which is no DatabaseError:
             # the view then meets it too and answers 503.
             return self.get_response(request)
-        if (entry := cache.get(self.page_key(request, token))) is not None:
-            response = thaw(entry)
-        else:
-            response = self.get_response(request)
-            if not storable(request, response):
-                return response
-            if response.status_code == 200 and not response.has_header("ETag"):
-                set_response_etag(response)
-            # HEAD answers get the same headers, but only GET fills the cache.
-            if request.method == "GET" and response.streaming:
-                keep_when_sent(response, self.page_key(request, token))
-            elif request.method == "GET":
-                cache.set(
-                    self.page_key(request, token), freeze(response), SERVER_TIMEOUT
-                )
-        stamp = last_modified(token)
-        if response.status_code == 200 and stamp and "Last-Modified" not in response:
-            response["Last-Modified"] = http_date(stamp)
-        response["Cache-Control"] = cache_control()
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
+        request.page_cache_token = token
+        entry = cache.get(page_key(request, token, language_of(request)))
+        if entry is not None:
+            return validated(request, entry, token)
+        response = self.get_response(request)
+        key = getattr(request, "page_cache_key", None)
+        if key is None:
+            return response
+        # HEAD answers get the same headers, but only GET fills the cache.
+        if request.method == "GET" and not response.cookies:
+            if response.streaming:
+                keep_when_sent(response, key)
+            else:
+                cache.set(key, freeze(response), SERVER_TIMEOUT)
+        return validated(request, response, token)
 
-    def page_key(self, request, token):
-        # The address as the visitor typed it (scheme, host, query string):
-        # pages hold absolute links; and the language LocaleMiddleware chose.
-        address = f"{request.build_absolute_uri()}|{get_language()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-        return f"page-cache:page:{code_fingerprint()}:{token}:{digest}"
+
+class PageCacheMiddleware:
+    """Judges which answers are for anyone, for PageCacheFrontMiddleware.
+
+    After LocaleMiddleware (the language is part of the key) and
+    CommonMiddleware, before everything that reads the session or the user.
+    An answer fit for anyone gets its ETag and is marked with its key; the
+    front keeps it once every middleware has added its headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = getattr(request, "page_cache_token", None)
+        if (
+            request.method in ("GET", "HEAD")
+            and is_public(request.path)
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            # Staff: never from the cache, never into it, never kept by proxies.
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private"
+            return response
+        if token is None or not for_anyone(request):
+            return self.get_response(request)
+        response = self.get_response(request)
+        if not storable(request, response):
+            return response
+        if response.status_code == 200 and not response.has_header("ETag"):
+            set_response_etag(response)
+        request.page_cache_key = page_key(request, token, get_language())
+        return response

@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "interpol_drugs.middleware.RequestIdMiddleware",
     # Turns "database unreachable" raised by any view into a 503 page.
     "interpol_drugs.middleware.DatabaseUnavailableMiddleware",
+    # A page cache hit is answered here, with the headers every middleware
+    # below gave the page when it was kept (interpol_drugs/page_cache.py).
+    "interpol_drugs.page_cache.PageCacheFrontMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Security headers (CONTENT_SECURITY_POLICY below, interpol_drugs/headers.py)
     # come early so that every response, static files and refusals included,
@@ -111,8 +114,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Anonymous public pages from the cache: after the language is chosen,
-    # before anything reads the session or the user (interpol_drugs/page_cache.py).
+    # Judges which answers anyone may get from the cache: after the language
+    # is chosen, before anything reads the session or the user (page_cache.py).
     "interpol_drugs.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

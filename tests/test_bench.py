@@ -4,9 +4,11 @@ import pytest
 
 from bench import growth, render, run, servers
 from bench.content import grow
-from bench.run import CACHED, FRONT, LIMIT, UNCACHED, Result
+from bench.run import CACHED, FRONT, LIMIT, REFERENCE, UNCACHED, Result
 from programmes.languages import language_codes
 from programmes.models import Organisation, Participation, Programme, SearchEntry
+
+from .helpers import in_fresh_process
 
 WRK_REPORT = """\
 Running 10s test @ http://127.0.0.1:8107/fr/
@@ -155,11 +157,43 @@ def test_the_table_shows_ratios_and_queries():
         " p50 ms ",
         " p99 ms ",
         " × limit ",
+        " × ref ",
         " queries ",
     ]
     uncached = [cell.strip() for cell in lines[2].split("|")[1:-1]]
-    assert uncached == ["home", "app uncached", "500", "1.00", "100.00", "0.0050", "3"]
+    assert uncached == [
+        "home",
+        "app uncached",
+        "500",
+        "1.00",
+        "100.00",
+        "0.0050",
+        "",
+        "3",
+    ]
     assert lines[5].split("|")[6].strip() == "1.0000"  # the limit itself
+
+
+def test_a_cache_hit_is_measured_against_the_cache_page_reference():
+    table = {"home": page(uncached=500, cached=4_000, front=80_000, limit=100_000)}
+    table["home"][REFERENCE] = Result(4_500, 1, 1)
+
+    checks = run.check_targets(table, {})
+    rows = {
+        cells[2].strip(): [cell.strip() for cell in cells[1:-1]]
+        for cells in (
+            line.split("|") for line in run.format_table(table, {}).splitlines()[2:]
+        )
+    }
+
+    assert ("home: app cached ≥ 0.9 × cache_page ref", False, "0.8889") in checks
+    assert rows["app cached"][6] == "0.8889"
+    assert rows["cache_page ref"][6] == "1.0000"
+    assert rows["nginx front"][6] == ""
+    table["home"][REFERENCE] = Result(4_400, 1, 1)
+    assert ("home: app cached ≥ 0.9 × cache_page ref", True, "0.9091") in (
+        run.check_targets(table, {})
+    )
 
 
 def test_it_names_the_debian_packages_and_installs_nothing(monkeypatch):
@@ -241,3 +275,26 @@ def test_growth_table_gives_both_sizes_their_ratio_and_the_size(capsys):
     table = capsys.readouterr().out
     assert "| /fr/ | 10 ms | 30 ms | 3.0× | 40 KB | 8 → 20 ms |" in table
     assert "| export_site | 2.0 s / 80 MB | 20.0 s / 120 MB | 10.0× | | |" in table
+
+
+def test_the_reference_serves_the_file_from_cache_page(tmp_path):
+    """bench/reference.py: the bytes of the folder's file, then cache_page hits."""
+    (tmp_path / "home.html").write_bytes(b"<p>page</p>")
+    code = """
+from pathlib import Path
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+first = client.get("/home.html")
+Path(settings.BENCH_ROOT, "home.html").write_bytes(b"changed")
+second = client.get("/home.html")
+print(json.dumps([first.status_code, first.content.decode(), second.content.decode(),
+                  client.get("/missing.html").status_code]))
+""".replace("settings.BENCH_ROOT", repr(str(tmp_path)))
+    result = in_fresh_process(
+        code,
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="bench.reference",
+        BENCH_REFERENCE_ROOT=str(tmp_path),
+    )
+
+    assert result == [200, "<p>page</p>", "<p>page</p>", 404]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from programmes.languages import language_codes
 from programmes.models import Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
@@ -225,3 +226,120 @@ def test_downloads_stream_their_rows_as_they_read_them(client, db):
     lines = iter(response.streaming_content)
     assert next(lines).startswith("\ufeffid,".encode())
     assert len(list(lines)) == 3
+
+
+PROGRAMME_HEADER = [
+    "id",
+    "acronym",
+    *(
+        f"{name}_{code}"
+        for name in ("name", "summary", "description")
+        for code in language_codes()
+    ),
+    "start_year",
+    "end_year",
+    "stage",
+    "budget_amount",
+    "budget_currency",
+    "stated_country_count",
+    "countries",
+    *(
+        f"{name}_{code}"
+        for name in (
+            "countries",
+            "regions",
+            "organisations",
+            "facts_note",
+            "website",
+            "page",
+        )
+        for code in language_codes()
+    ),
+    "api_url",
+    "updated_at",
+]
+
+
+def api_programmes(client):
+    """Every published programme as the JSON API gives it, page after page."""
+    address, records = "/api/v1/programmes/?page_size=100", []
+    while address:
+        body = client.get(address).json()
+        records += body["results"]
+        address = body["next"]
+    return records
+
+
+def own_text(record, key, code):
+    text = record[key]
+    return "" if code in text.get("fallback", {}) else text[code]
+
+
+def row_from_the_api(record):
+    """The CSV row the API's dict gives (how the CSV was made before it read
+    the database's values itself): the oracle of the test below."""
+    budget = record["budget"] or {}
+    row = {
+        "id": str(record["id"]),
+        "acronym": record["acronym"],
+        "start_year": str(record["start_year"] or ""),
+        "end_year": str(record["end_year"] or ""),
+        "stage": record["stage"] or "",
+        "budget_amount": budget.get("amount", ""),
+        "budget_currency": budget.get("currency", ""),
+        "stated_country_count": str(record["stated_country_count"] or ""),
+        "countries": " ".join(link["code"] for link in record["countries"]),
+        "api_url": record["url"],
+        "updated_at": record["updated_at"],
+    }
+    for code in language_codes():
+        for key in ("name", "summary", "description", "facts_note", "website"):
+            row[f"{key}_{code}"] = own_text(record, key, code)
+        for key in ("countries", "regions"):
+            row[f"{key}_{code}"] = "; ".join(link["name"][code] for link in record[key])
+        row[f"organisations_{code}"] = "; ".join(
+            f"{link['name'][code]} ({link['role_label'][code]})"
+            for link in record["organisations"]
+        )
+        row[f"page_{code}"] = record["html_url"][code]
+    for key, value in row.items():
+        if value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            row[key] = f"'{value}"
+    return row
+
+
+def test_the_programmes_csv_is_the_api_column_for_column(client, content):
+    """The CSV reads the database's values, not the API's dicts
+    (downloads.programme_rows): on the seeded content, plus a programme with
+    every kind of value, it says exactly what the JSON says."""
+    funder = make_organisation(name_fr="", name_en="Only English", acronym_en="OE")
+    programme = make_programme(
+        acronym="=SUM",
+        name_fr="Programme à l’essai",
+        name_en="",
+        summary_en="Only in English",
+        description_fr="<p>Un <strong>paragraphe</strong>.</p><p>Deux.</p>",
+        start_year=2019,
+        budget_amount="1234.50",
+        budget_currency="EUR",
+        beneficiary_countries=["GH", "NG"],
+        slug_fr="programme-a-l-essai",
+    )
+    add_participation(programme, funder, role="funder")
+    region = make_region(countries=["GH"])
+
+    response = client.get(DOWNLOADS["programmes"])
+    body = response.getvalue()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+    assert rows[0] == PROGRAMME_HEADER
+    made = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    expected = [row_from_the_api(record) for record in api_programmes(client)]
+    assert made == expected
+    ours = by(made, "id")[str(programme.pk)]
+    assert ours["acronym"] == "'=SUM"
+    assert ours["name_en"] == ""  # the JSON shows the French name instead
+    assert ours["organisations_fr"] == "Only English (bailleur de fonds)"
+    assert region.name_en in ours["regions_en"]
+    assert ours["page_fr"].endswith("/fr/programmes/programme-a-l-essai/")
+    assert len(made) == Programme.objects.published().count() >= 5

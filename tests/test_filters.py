@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from programmes.models import Programme
 from programmes.public.filters import MAX_ORGANISATION_OPTIONS
@@ -436,3 +437,60 @@ def test_partner_and_funder_choices_are_bounded_to_the_most_active(client):
     response = client.get("/en/programmes/", {"partner": left_out.slug_en})
     chosen = parse(response).find(".//select[@name='partner']/option[@selected]")
     assert chosen.get("value") == left_out.slug_en
+
+
+def test_the_options_are_counted_once_per_content_version(db):
+    """facets(): the counts behind the options read every published programme
+    and rank every organisation once per content version, not per request."""
+    from programmes.public import filters
+
+    partner = make_organisation(slug_en="partner")
+    region = make_region(slug_en="region", countries=["GH"])
+    add_participation(make_programme(beneficiary_countries=["GH"]), partner)
+    with translation.override("en"), CaptureQueriesContext(connection) as first:
+        filters.ProgrammeFilters({"partner": "partner"})
+
+    with translation.override("en"), CaptureQueriesContext(connection) as queries:
+        again = filters.ProgrammeFilters({"partner": "partner"})
+
+    assert len(queries) == 1 < len(first)  # the organisations offered or chosen
+    assert [r.pk for r in again.region_options] == [region.pk]
+    assert [o.pk for o in again.partner_options] == [partner.pk]
+    assert [c.code for c in again.country_options] == ["GH"]
+    # A change of content is a new version: counted again, fresh.
+    add_participation(make_programme(beneficiary_countries=["NG"]), partner)
+    fresh = filters.ProgrammeFilters({})
+    assert sorted(c.code for c in fresh.country_options) == ["GH", "NG"]
+    assert fresh.organisations[0].partner_roles == 2
+
+
+def test_the_list_names_every_organisation_even_those_not_offered(
+    client, db, monkeypatch
+):
+    """The options hold the best-ranked organisations; the cards and the
+    comparison table still name all of a programme's (attach_related reads
+    the others)."""
+    from programmes.public import filters
+
+    monkeypatch.setattr(filters, "MAX_ORGANISATION_OPTIONS", 1)
+    busy = make_organisation(acronym_en="BUSY", acronym_fr="BUSY")
+    for _ in range(3):
+        add_participation(make_programme(), busy)
+    programme = make_programme(acronym="READ-ME")
+    add_participation(programme, busy, role="lead")
+    quiet = ["QONE", "QTWO", "QTHREE"]
+    for acronym in quiet:
+        funder = make_organisation(acronym_en=acronym, acronym_fr=acronym)
+        add_participation(programme, funder, role="funder")
+
+    tree = parse(client.get("/en/programmes/"))
+
+    row = next(
+        "".join(row.itertext())
+        for row in tree.iterfind(".//main//table//tr")
+        if "READ-ME" in "".join(row.itertext())
+    )
+    for acronym in ["BUSY", *quiet]:
+        assert acronym in row
+    funders = tree.findall(".//select[@name='funder']/option")
+    assert len(funders) == 2  # "All funders" and the one best-ranked funder

@@ -320,3 +320,20 @@ def test_no_map_for_a_region_whose_programmes_name_no_country(client):
 )
 def test_map_on_every_page_is_within_budget(client, content, url):
     assert page_map_bytes(client.get(url)) < MAP_BUDGET
+
+
+def test_the_region_map_asks_only_about_the_region_s_countries(
+    django_assert_num_queries,
+):
+    """ProgrammeQuerySet.naming: which of a few codes published programmes
+    name, in one query that returns a number per code (the region page no
+    longer reads every programme's countries)."""
+    make_programme(beneficiary_countries=["GH", "NG"])
+    make_programme(beneficiary_countries=["AG", "HT"])  # "AG,HT" holds "G,H"
+    make_programme(beneficiary_countries=["SN"], status="draft")
+
+    with django_assert_num_queries(1):
+        named = Programme.objects.published().naming(["gh", "SN", "ML", "TG"])
+
+    assert named == {"GH"}
+    assert Programme.objects.published().naming([]) == set()

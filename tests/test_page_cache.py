@@ -572,3 +572,104 @@ def test_a_streamed_download_is_kept_once_sent_in_full(client):
     assert not queries
     assert again.content == sent
     assert again["Content-Type"] == "text/csv; charset=utf-8"
+
+
+# --- The front: a hit before the middlewares it does not need --------------------
+
+
+def test_a_hit_skips_the_middlewares_below_the_front_and_keeps_their_headers(
+    client, monkeypatch
+):
+    """The language, sessions, CSP... run once, for the first visitor: a hit
+    sends the headers they gave then (PageCacheFrontMiddleware)."""
+    from csp.middleware import CSPMiddleware
+    from django.middleware.locale import LocaleMiddleware
+
+    calls = []
+    for middleware, method in (
+        (LocaleMiddleware, "process_request"),
+        (CSPMiddleware, "process_response"),
+    ):
+        original = getattr(middleware, method)
+
+        def spy(self, *arguments, _original=original, _name=middleware.__name__):
+            calls.append(_name)
+            return _original(self, *arguments)
+
+        monkeypatch.setattr(middleware, method, spy)
+    programme = make_programme()
+    url = public_url(programme, "fr")
+    first = client.get(url)
+    assert sorted(calls) == ["CSPMiddleware", "LocaleMiddleware"]
+    calls.clear()
+
+    second, cached = is_cached(client, url)
+
+    assert cached
+    assert calls == []
+    assert second.content == first.content
+    per_request = {"X-Request-ID", "Cache-Control"}
+    assert {
+        name: value for name, value in second.items() if name not in per_request
+    } == {name: value for name, value in first.items() if name not in per_request}
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Permissions-Policy",
+        "Cross-Origin-Resource-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Content-Language",
+        "ETag",
+    ):
+        assert second[header] == first[header], header
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_a_page_kept_over_https_never_answers_a_plain_http_request(client, settings):
+    """Whatever refuses a request before the page cache's judge (here
+    SecurityMiddleware's redirect to HTTPS) keeps refusing it after a hit."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    client = type(client)()  # SecurityMiddleware reads its settings when made
+    programme = make_programme()
+    url = public_url(programme, "en")
+    first = client.get(url, secure=True)
+    plain = client.get(url)
+
+    assert first.status_code == 200
+    assert plain.status_code == 301
+    assert plain["Location"] == f"https://testserver{url}"
+    hit = client.get(url, secure=True)
+    assert hit.content == first.content
+    assert hit["Strict-Transport-Security"] == "max-age=3600"
+
+
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_kept(client):
+    programme = make_programme()
+    url = public_url(programme, "en")
+    assert client.get(url).status_code == 200
+
+    refused = client.get(url, headers={"host": "evil.example"})
+
+    assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_unprefixed_address_is_a_hit_in_the_language_asked(client, language):
+    """The front guesses the language as LocaleMiddleware chooses it (from
+    Accept-Language where the address has no prefix): a wrong guess would
+    look under another key and miss every time."""
+    make_programme()
+    headers = {"accept-language": language}
+    first = client.get("/api/v1/programmes/", headers=headers)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/v1/programmes/", headers=headers)
+
+    assert not queries
+    assert again.content == first.content
+    assert page_cache.language_of(RequestFactory().get("/", headers=headers)) == (
+        language
+    )
+    assert page_cache.language_of(RequestFactory().get(f"/{language}/")) == language

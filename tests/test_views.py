@@ -420,3 +420,30 @@ def test_server_error_shows_a_plain_bilingual_page(client, content, monkeypatch)
 def test_public_pages_answer_405_to_methods_that_write(client, content, url):
     for method in ["POST", "PUT", "PATCH", "DELETE"]:
         assert client.generic(method, url).status_code == 405, method
+
+
+def test_the_organisation_list_counts_the_programmes_of_its_page_only(
+    client, db, django_assert_max_num_queries
+):
+    """The counts are those of the page's organisations (one query for them),
+    not an annotation counting every organisation's programmes."""
+    from .factories import add_participation, make_organisation
+
+    organisations = [make_organisation(name_en=f"Body {n:02}") for n in range(52)]
+    last = organisations[-1]  # on page 2 (50 a page)
+    for status in ("published", "published", "draft"):
+        add_participation(make_programme(status=status), last)
+    add_participation(make_programme(), organisations[0])
+
+    with django_assert_max_num_queries(6):
+        second = client.get("/en/organisations/?page=2")
+
+    entries = {
+        "".join(item.find("a").itertext()).split(" (")[0]: "".join(item.itertext())
+        for item in parse(second).iterfind(".//main//ul[@class='entity-list']/li")
+    }
+    assert list(entries) == ["Body 50", "Body 51"]
+    assert "2 programmes" in entries["Body 51"]
+    assert "0 programmes" in entries["Body 50"]
+    first_page = text_of(client.get("/en/organisations/"))
+    assert "1 programme" in first_page

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from programmes.content.bases import published_q
 from programmes.content.facts import Result
 from programmes.content.geography import Geography
 from programmes.content.models import Organisation, Participation, Programme, Region
@@ -13,6 +14,27 @@ def programmes():
     """Published programmes for lists and the CSV: figures are in each
     programme's own answer (programme_with_figures), within the query budget."""
     return Programme.objects.published().with_related().with_sources()
+
+
+def programme_values(*fields):
+    """The published programmes' `fields` as dicts, in display order (the CSV)."""
+    return Programme.objects.published().values(*fields)
+
+
+def organisations_of(programme_ids, *fields):
+    """{programme id: [dict of the published organisation's `fields` and the
+    participation's role]}, in the order a programme's page lists them."""
+    by_programme = {pk: [] for pk in programme_ids}
+    rows = (
+        Participation.objects.filter(
+            published_q("organisation__"), programme_id__in=by_programme
+        )
+        .order_by("display_order", "pk")
+        .values("programme_id", "role", *(f"organisation__{name}" for name in fields))
+    )
+    for row in rows:
+        by_programme[row["programme_id"]].append(row)
+    return by_programme
 
 
 def programme_with_figures(pk):

@@ -16,6 +16,7 @@ from django.utils import translation
 from django_countries.fields import Country
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from programmes.content.models import Participation
 from programmes.content.rich_text import plain_text, render
 from programmes.languages import language_codes
 
@@ -128,23 +129,31 @@ def region_link(region, request):
     }
 
 
+def country_names(code):
+    """{"fr": …, "en": …}: the country's name (`code` lowercase) in each language."""
+    return label_in_each_language(("country", code), lambda: Country(code.upper()).name)
+
+
+def role_labels(role):
+    """{"fr": …, "en": …}: a participation's role as the site names it."""
+    return label_in_each_language(
+        ("role", role), lambda: dict(Participation.Role.choices).get(role, role)
+    )
+
+
 def country_link(code, request, has_resource=True):
     """`code` is lowercase; a country no published programme names has no URL."""
     return {
         "code": code,
         "url": api_url(request, "country_detail", code=code) if has_resource else None,
-        "name": label_in_each_language(
-            ("country", code), lambda: Country(code.upper()).name
-        ),
+        "name": country_names(code),
     }
 
 
 def role(participation):
     return {
         "role": participation.role,
-        "role_label": label_in_each_language(
-            ("role", participation.role), participation.get_role_display
-        ),
+        "role_label": role_labels(participation.role),
         "note": translated(participation, "note"),
     }
 

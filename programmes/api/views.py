@@ -69,12 +69,11 @@ def programme_detail(request, pk):
 
 @api_view
 def programme_csv(request):
-    geography = Geography.published()
     return downloads.csv_response(
         "programmes.csv",
-        queries.programmes(),
+        downloads.programme_rows(request),
         downloads.PROGRAMME_COLUMNS,
-        lambda item: programme_data(item, request, geography),
+        lambda row: row,
     )
 
 

@@ -226,6 +226,22 @@ class ProgrammeQuerySet(PublishableQuerySet):
             for codes in self.values_list("beneficiary_countries", flat=True)
         )
 
+    def naming(self, codes):
+        """Which of `codes` (ISO, any case) these programmes name: one query
+        whose answer holds a number per code, not a row per programme."""
+        codes = sorted({str(code).upper() for code in codes})
+        if not codes:
+            return set()
+        counts = self.aggregate(
+            **{
+                code: models.Count(
+                    "pk", filter=naming_country("beneficiary_countries", code)
+                )
+                for code in codes
+            }
+        )
+        return {code for code, count in counts.items() if count}
+
 
 def counted_countries(code_lists):
     """[(country, number of the lists naming it)], by name in the active

@@ -60,11 +60,15 @@ def token_due(token):
     return float(parts[2]) if len(parts) == 3 else 0
 
 
-def version_file():
-    return Path(
+def version_path():
+    return os.fspath(
         getattr(settings, "PAGE_CACHE_VERSION_FILE", None)
-        or Path(settings.DATA_DIR) / "page-cache-version"
+        or os.path.join(settings.DATA_DIR, "page-cache-version")
     )
+
+
+def version_file():
+    return Path(version_path())
 
 
 def pending_file():
@@ -98,7 +102,10 @@ def read_version():
             token = cache.get(VERSION_KEY) or token
         return token
     try:
-        return version_file().read_text()
+        # Every request reads it: a plain open() of a plain string (pathlib
+        # costs as much again).
+        with open(version_path(), encoding="utf-8") as file:
+            return file.read()
     except FileNotFoundError:
         return bump_content_version()
 

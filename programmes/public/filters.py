@@ -25,6 +25,7 @@ from programmes.content.models import (
     Programme,
     counted_countries,
 )
+from programmes.content.version import read_version
 from programmes.languages import list_separator, other_language_attributes, sort_key
 
 FILTER_NAMES = ("region", "country", "partner", "funder")
@@ -50,45 +51,104 @@ def clean_value(value):
     return value.strip()[:MAX_VALUE_LENGTH]
 
 
+# What the options are made of, for the content version it was counted in.
+FACETS = {}
+
+
+def ranked_organisations(chosen):
+    """The organisations with the most roles in published programmes (two
+    lists' worth), then those whose slug is in `chosen`, each annotated with
+    `partner_roles` and `funder_roles`. One query, whatever their number."""
+    funder = Participation.Role.FUNDER
+    published = published_q("participations__programme__")
+    return list(
+        Organisation.objects.published()
+        .annotate(
+            partner_roles=Count(
+                "participations", filter=published & ~Q(participations__role=funder)
+            ),
+            funder_roles=Count(
+                "participations", filter=published & Q(participations__role=funder)
+            ),
+            is_chosen=Case(When(slug__in=chosen, then=1), default=0),
+        )
+        .order_by("-is_chosen", F("partner_roles") * -1 - F("funder_roles"), "pk")[
+            : 2 * MAX_ORGANISATION_OPTIONS + len(chosen)
+        ]
+    )
+
+
+def facets(chosen):
+    """(counts, organisations): the counts behind the options, and the
+    organisations offered or chosen when counting read them (else None).
+
+    counts = {"version", "regions": {pk: programmes benefiting it},
+    "countries": [codes published programmes name], "roles": {organisation
+    pk: (partner roles, funder roles)} of the best-ranked organisations}.
+    Counting reads every published programme and ranks every organisation:
+    done once per content version and process (version.py: any change of
+    content makes a new version), like Geography.published, so that other
+    requests' work is bounded by their options, not by the site.
+    """
+    version = read_version()
+    if FACETS.get("version") == version:
+        return FACETS, None
+    organisations = ranked_organisations(chosen)
+    programmes = list(Programme.objects.published().only("pk", "beneficiary_countries"))
+    geography = Geography.published()
+    FACETS.clear()
+    FACETS.update(
+        regions={
+            region.pk: region.programme_count
+            for region in geography.with_programme_counts(programmes)
+        },
+        countries=[
+            country.code
+            for country, _count in counted_countries(
+                [c.code for c in programme.beneficiary_countries]
+                for programme in programmes
+            )
+        ],
+        roles={
+            organisation.pk: (organisation.partner_roles, organisation.funder_roles)
+            for organisation in organisations
+            if organisation.partner_roles or organisation.funder_roles
+        },
+        version=version,
+    )
+    return FACETS, organisations
+
+
 class ProgrammeFilters:
     """The filters of one request, their options and the objects they name.
 
-    Three queries, whatever the amount of content: regions (with the
-    programmes naming them), the published programmes' countries (region
-    counts and country options) and organisations (with their roles in
-    published programmes, at most a hundred or so).
+    Bounded work whatever the amount of content: the counts behind the
+    options come from facets() (made once per content version); a request
+    then reads the hundred or so organisations offered and the chosen ones
+    (one query) and the regions (cached per version too).
     """
 
     def __init__(self, query):
         self.values = {name: clean_value(query.get(name, "")) for name in FILTER_NAMES}
-        funder = Participation.Role.FUNDER
-        published = published_q("participations__programme__")
-        # Bounded: the organisations with the most roles in published
-        # programmes, the chosen ones first (a shared link keeps its choice).
+        # The organisations with the most roles in published programmes, and
+        # the chosen ones (a shared link keeps its choice).
         chosen = [
             self.values[name] for name in ("partner", "funder") if self.values[name]
         ]
-        organisations = list(
-            Organisation.objects.published()
-            .annotate(
-                partner_roles=Count(
-                    "participations", filter=published & ~Q(participations__role=funder)
-                ),
-                funder_roles=Count(
-                    "participations", filter=published & Q(participations__role=funder)
-                ),
-                is_chosen=Case(When(slug__in=chosen, then=1), default=0),
+        counted, organisations = facets(chosen)
+        if organisations is None:
+            organisations = list(
+                Organisation.objects.published().filter(
+                    Q(pk__in=list(counted["roles"])) | Q(slug__in=chosen)
+                )
             )
-            .order_by("-is_chosen", F("partner_roles") * -1 - F("funder_roles"), "pk")[
-                : 2 * MAX_ORGANISATION_OPTIONS + len(chosen)
-            ]
-        )
+            for organisation in organisations:
+                roles = counted["roles"].get(organisation.pk, (0, 0))
+                organisation.partner_roles, organisation.funder_roles = roles
         self.geography = Geography.published()
-        # One query serves the region counts and the country options.
-        published = list(
-            Programme.objects.published().only("pk", "beneficiary_countries")
-        )
-        regions = self.geography.with_programme_counts(published)
+        regions = self.geography.regions
+        for region in regions:
+            region.programme_count = counted["regions"].get(region.pk, 0)
         self.regions, self.organisations = regions, organisations
         self.region = self._named(regions, "region")
         self.partner = self._named(organisations, "partner")
@@ -106,22 +166,16 @@ class ProgrammeFilters:
             organisations, "partner_roles", self.partner
         )
         self.funder_options = self._options(organisations, "funder_roles", self.funder)
-        self.country_options = [
-            country
-            for country, _count in counted_countries(
-                [c.code for c in programme.beneficiary_countries]
-                for programme in published
-            )
-        ]
-        if self.country and self.country not in self.country_options:
-            self.country_options = sorted(
-                [*self.country_options, self.country],
-                key=lambda country: sort_key(country.name),
-            )
+        self.country_options = sorted(
+            {Country(code) for code in counted["countries"]}
+            | ({self.country} if self.country else set()),
+            key=lambda country: sort_key(country.name),
+        )
 
     def attach_related(self, programmes):
         """Give `programmes` (one page of the list) their published regions and
-        participations, as with_related() would, in one query instead of two.
+        participations, as with_related() would, in one query instead of two
+        (and one more when the page names organisations the options leave out).
 
         The regions and organisations are already loaded for the options; one
         query on the links joins both relations (a row per region and
@@ -141,6 +195,17 @@ class ProgrammeFilters:
             "participations__role",
             "participations__display_order",
         )
+        rows = list(rows)
+        # The page's programmes may name organisations that are not offered
+        # (not among the best ranked): those are read too, a page's worth.
+        missing = {row[3] for row in rows if row[3] is not None} - set(organisations)
+        if missing:
+            organisations |= {
+                organisation.pk: organisation
+                for organisation in Organisation.objects.published().filter(
+                    pk__in=missing
+                )
+            }
         for pk, region, participation, organisation, role, order in rows:
             programme_regions, participations = links[pk]
             if region in regions:

@@ -8,10 +8,16 @@ from django.views.generic import DetailView, ListView
 from django_countries import countries
 from django_countries.fields import Country
 
-from programmes.content.bases import published_q, with_slug
+from programmes.content.bases import with_slug
 from programmes.content.facts import Result, figures_of
 from programmes.content.geography import Geography
-from programmes.content.models import HomePage, Organisation, Programme, Region
+from programmes.content.models import (
+    HomePage,
+    Organisation,
+    Participation,
+    Programme,
+    Region,
+)
 from programmes.editing.redirects import RedirectFormerSlugMixin
 from programmes.languages import sort_key
 
@@ -141,13 +147,27 @@ class OrganisationListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Organisation.objects.published().annotate(
-            programme_count=Count(
-                "participations__programme",
-                filter=published_q("participations__programme__"),
-                distinct=True,
-            )
+        return Organisation.objects.published()
+
+    def get_context_data(self, **kwargs):
+        """Counts the programmes of the page's organisations only (one query):
+        an annotation on the list would count every organisation's."""
+        context = super().get_context_data(**kwargs)
+        page = list(context["object_list"])
+        counts = dict(
+            Participation.objects.of_published_programmes()
+            .filter(organisation__in=page)
+            .order_by()  # Participation's ordering would split the groups
+            .values("organisation")
+            .annotate(count=Count("programme", distinct=True))
+            .values_list("organisation", "count")
         )
+        for organisation in page:
+            organisation.programme_count = counts.get(organisation.pk, 0)
+        context["object_list"] = context["organisation_list"] = page
+        if context["page_obj"] is not None:
+            context["page_obj"].object_list = page
+        return context
 
 
 class OrganisationDetailView(RedirectFormerSlugMixin, PublicDetailView):
@@ -191,11 +211,8 @@ class RegionDetailView(RedirectFormerSlugMixin, PublicDetailView):
         )
         # The region's own map: its member countries, those with a page (named
         # by a published programme) highlighted and linked.
-        with_page = {
-            country.code
-            for country, _count in Programme.objects.published().beneficiary_countries()
-        }
         members = geography.members_of(region)
+        with_page = Programme.objects.published().naming(members)
         return super().get_context_data(
             parents=geography.parents(region),
             children=geography.children(region),
