@@ -72,6 +72,24 @@ def links():
     ]
 
 
+def key_figure_columns(measure):
+    def figure(item):
+        return item["key_figures"][measure] or {}
+
+    def source(item):
+        number = figure(item).get("source")
+        found = [s for s in item["sources"] if s["number"] == number]
+        if not found:
+            return None
+        return found[0]["url"] or next(iter(found[0]["title"].values()), None)
+
+    return [
+        (f"{measure}_as_of", lambda item: figure(item).get("as_of")),
+        (f"{measure}_status", lambda item: figure(item).get("status")),
+        (f"{measure}_source", source),
+    ]
+
+
 PROGRAMME_COLUMNS = [
     *value("id"),
     *value("acronym"),
@@ -92,6 +110,12 @@ PROGRAMME_COLUMNS = [
     *own_text("website"),
     *links(),
     *value("updated_at"),
+    # Added after the first columns (whose names and order are a contract):
+    # the date, status and source of start_year/end_year, budget and
+    # stated_country_count.
+    *key_figure_columns("period"),
+    *key_figure_columns("budget"),
+    *key_figure_columns("stated_countries"),
 ]
 
 ORGANISATION_COLUMNS = [

@@ -286,7 +286,11 @@ def share_card(request, kind=None, slug=None):
         ]
         card = card_for(SITE_NAME, home_page=HomePage.load(), countries=countries)
     else:
-        obj = get_object_or_404(SHARED_MODELS[kind].objects.published(), slug=slug)
+        published = SHARED_MODELS[kind].objects.published()
+        if kind == "programme":
+            # Its period (a key fact) in the same query.
+            published = published.with_key_figures()
+        obj = get_object_or_404(published, slug=slug)
         card = card_for(SITE_NAME, obj)
     return HttpResponse(render_card(card), content_type="image/png")
 
