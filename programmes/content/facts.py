@@ -28,7 +28,7 @@ class FactStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     STATED = "stated", _("stated by the programme, not independently confirmed")
     # Only a key fact moved from the programme's former undated fields
-    # (migration 0024): a value nobody has sourced yet, shown flagged.
+    # (migration 0025): a value nobody has sourced yet, shown flagged.
     UNSOURCED = "unsourced", _("no source given, not confirmed")
 
 

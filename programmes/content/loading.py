@@ -377,7 +377,7 @@ class ContentLoader:
             setattr(instance, name, value)
         if isinstance(instance, KeyFact):
             # The file's sourced figure replaces one kept, unsourced, from the
-            # programme's former undated fields (migration 0024).
+            # programme's former undated fields (migration 0025).
             instance.flagged_figures_it_replaces().delete()
         try:
             instance.full_clean()

@@ -77,7 +77,8 @@ class ProgrammeListView(ListView):
         self.filters = ProgrammeFilters(request.GET)
 
     def get_queryset(self):
-        return self.filters.apply(Programme.objects.published())
+        # Each programme's period and budget (key facts) in the same query.
+        return self.filters.apply(Programme.objects.published().with_key_figures())
 
     def get_context_data(self, **kwargs):
         # alternate_query: the switcher and hreflang links keep the filters,
