@@ -651,7 +651,7 @@ def licence():
 def document(request):
     info = {
         "title": "INTERPOL programmes against drug trafficking: open data",
-        "version": "1.0.0",
+        "version": "1.1.0",  # 1.1: key_figures, and the CSV columns after them
         "description": DESCRIPTION,
     }
     if licence_info := licence():
