@@ -231,6 +231,16 @@ class KeyFact(Figure):
                 }
             )
 
+    @classmethod
+    def annotations_for_programmes(cls):
+        """For ProgrammeQuerySet.with_key_figures (key_figure_annotations)."""
+        return key_figure_annotations()
+
+    @classmethod
+    def measured_for(cls, programme):
+        """For Programme.key_figures (key_figures_of)."""
+        return key_figures_of(programme)
+
     def flagged_figures_it_replaces(self):
         """The programme's unsourced key fact measuring the same thing, which
         this sourced one replaces (the content loader deletes it)."""

@@ -184,9 +184,10 @@ class ProgrammeQuerySet(PublishableQuerySet):
         """Each programme's period, budget and stated number of countries (its
         key facts measuring them, with their date and source), in the same
         query: `programme.key_figures`."""
-        from .facts import key_figure_annotations  # facts.py builds on this module
-
-        return self.annotate(**key_figure_annotations())
+        # KeyFact (facts.py) builds on this module: reached through the
+        # relation, not imported.
+        key_fact = self.model._meta.get_field("key_facts").related_model
+        return self.annotate(**key_fact.annotations_for_programmes())
 
     def with_sources(self):
         """Prefetch the sources a page or answer lists (and its figures cite:
@@ -388,9 +389,9 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
     def key_figures(self):
         """{measure: KeyFact or None}, read with the programme when its query
         had with_key_figures() (with_related() does), else in one query."""
-        from .facts import key_figures_of  # facts.py builds on this module
-
-        return key_figures_of(self)
+        # KeyFact (facts.py) builds on this module: reached through the
+        # relation, not imported.
+        return self._meta.get_field("key_facts").related_model.measured_for(self)
 
     @property
     def period(self):
