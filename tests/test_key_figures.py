@@ -25,8 +25,8 @@ from .helpers import parse, text_of
 pytestmark = pytest.mark.django_db
 
 CONSULTED = datetime.date(2026, 11, 27)
-BEFORE = ("programmes", "0023_search_index")
-AFTER = ("programmes", "0026_remove_former_figure_fields")
+BEFORE = ("programmes", "0025_translation_source_and_stored_status")
+AFTER = ("programmes", "0028_remove_former_figure_fields")
 
 
 def test_the_loaded_programmes_figures_are_their_dated_sourced_key_facts(content):

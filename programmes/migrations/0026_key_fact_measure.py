@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0023_search_index"),
+        ("programmes", "0025_translation_source_and_stored_status"),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programmes", "0025_key_figures_from_former_fields")]
+    dependencies = [("programmes", "0027_key_figures_from_former_fields")]
 
     operations = [
         migrations.RemoveConstraint(

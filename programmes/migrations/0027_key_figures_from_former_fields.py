@@ -92,7 +92,7 @@ def former_fields_from_figures(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("programmes", "0024_key_fact_measure")]
+    dependencies = [("programmes", "0026_key_fact_measure")]
 
     operations = [
         migrations.RunPython(figures_from_former_fields, former_fields_from_figures),
