@@ -114,10 +114,7 @@ class ProgrammeAdmin(ImageAdminMixin, RichTextAdminMixin, PublicPageAdmin):
             _("Key facts"),
             {
                 "fields": [
-                    ("start_year", "end_year"),
-                    ("budget_amount", "budget_currency"),
                     "stage",
-                    "stated_country_count",
                     "beneficiary_countries",
                     "facts_note",
                     "website",

@@ -60,7 +60,70 @@ def make_programme(**overrides):
         "status": "published",
         "display_order": number,
     }
-    return Programme.objects.create(**(values | overrides))
+    figures = {
+        name: overrides.pop(name)
+        for name in list(overrides)
+        if name in FORMER_FIGURE_FIELDS
+    }
+    programme = Programme.objects.create(**(values | overrides))
+    if figures:
+        add_key_figures(programme, **figures)
+    return programme
+
+
+# The programme's former undated fields, now key facts measuring them:
+# make_programme(start_year=2016) gives it a dated, sourced period.
+FORMER_FIGURE_FIELDS = {
+    "start_year",
+    "end_year",
+    "budget_amount",
+    "budget_currency",
+    "stated_country_count",
+}
+
+
+def add_key_figures(
+    programme,
+    start_year=None,
+    end_year=None,
+    budget_amount=None,
+    budget_currency="EUR",
+    stated_country_count=None,
+    source=None,
+):
+    source = source or add_source(programme, title="Key figures")
+    if start_year or end_year:
+        add_key_fact(
+            programme,
+            source,
+            label_fr="Période",
+            label_en="Period",
+            measure="period",
+            kind="period",
+            number=None,
+            first_year=start_year,
+            last_year=end_year,
+        )
+    if budget_amount is not None:
+        add_key_fact(
+            programme,
+            source,
+            label_fr="Budget",
+            label_en="Budget",
+            measure="budget",
+            kind="money",
+            number=budget_amount,
+            currency=budget_currency,
+        )
+    if stated_country_count is not None:
+        add_key_fact(
+            programme,
+            source,
+            label_fr="Pays bénéficiaires",
+            label_en="Beneficiary countries",
+            measure="stated_countries",
+            number=stated_country_count,
+        )
 
 
 def add_participation(programme, organisation, role="partner", **overrides):

@@ -103,14 +103,28 @@ def test_adding_a_programme_with_an_organisation_role(admin_client, db):
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("en", "The end year cannot be before the start year."),
-        ("fr", "L’année de fin ne peut pas précéder l’année de début."),
+        ("en", "The last year cannot be before the first."),
+        ("fr", "La dernière année ne peut pas précéder la première."),
     ],
 )
 def test_invalid_input_is_explained_in_the_editors_language_and_nothing_is_saved(
     admin_client, db, language, message
 ):
-    data = programme_form(start_year="2020", end_year="2010")
+    # The programme's period is a key fact (measure "period"), inline.
+    data = programme_form(
+        **{
+            "key_facts-TOTAL_FORMS": "1",
+            "key_facts-0-label_fr": "Période",
+            "key_facts-0-label_en": "Period",
+            "key_facts-0-measure": "period",
+            "key_facts-0-kind": "period",
+            "key_facts-0-status": "confirmed",
+            "key_facts-0-first_year": "2020",
+            "key_facts-0-last_year": "2010",
+            "key_facts-0-as_of": "2026-11-27",
+            "key_facts-0-display_order": "0",
+        }
+    )
 
     response = admin_client.post(
         reverse("admin:programmes_programme_add"),

@@ -257,6 +257,11 @@ PROGRAMME_HEADER = [
     ),
     "api_url",
     "updated_at",
+    *(
+        f"{measure}_{what}"
+        for measure in ("period", "budget", "stated_countries")
+        for what in ("as_of", "status", "source")
+    ),
 ]
 
 
@@ -302,6 +307,16 @@ def row_from_the_api(record):
             for link in record["organisations"]
         )
         row[f"page_{code}"] = record["html_url"][code]
+    for measure, figure in record["key_figures"].items():
+        figure = figure or {}
+        [source] = [
+            s for s in record["sources"] if s["number"] == figure.get("source")
+        ] or [{}]
+        row[f"{measure}_as_of"] = figure.get("as_of") or ""
+        row[f"{measure}_status"] = figure.get("status", "")
+        row[f"{measure}_source"] = source.get("url") or next(
+            iter(source.get("title", {}).values()), ""
+        )
     for key, value in row.items():
         if value.startswith(("=", "+", "-", "@", "\t", "\r")):
             row[key] = f"'{value}"

@@ -152,3 +152,17 @@ def test_a_programme_s_figures_are_read_in_one_query_as_the_models_give_them(
         figure.source_number == numbers[figure.source_id]
         for figure in [*figures.key_facts, *figures.results]
     )
+
+
+def test_the_countries_involved_are_joined_as_the_language_joins_lists(
+    client, content, monkeypatch
+):
+    from programmes import languages
+
+    def separator(context, message):
+        return " / " if context == "list separator" else message
+
+    monkeypatch.setattr(languages, "pgettext", separator)
+    text = text_of(client.get("/en/programmes/mayag/"))
+
+    assert "Countries involved: Australia / Cambodia / " in text

@@ -571,8 +571,6 @@ OVERSIZED = [
     pytest.param(
         "programme", {"website_fr": f"https://{'a' * 250}.example/"}, id="url-262"
     ),
-    pytest.param("programme", {"start_year": "9" * 30}, id="year-30-digits"),
-    pytest.param("programme", {"budget_amount": "9" * 30}, id="budget-30-digits"),
     pytest.param("programme", {"display_order": "9" * 20}, id="order-overflow"),
     pytest.param(
         "programme",
@@ -632,8 +630,6 @@ NUL_FIELDS = {
         "description_fr",
         "facts_note_en",
         "website_fr",
-        "budget_amount",
-        "start_year",
         "stage",
         "beneficiary_countries",
         "beneficiary_regions",
@@ -714,11 +710,6 @@ PROGRAMME_FIELDS = [
     "name_fr",
     "summary_en",
     "description_fr",
-    "start_year",
-    "end_year",
-    "budget_amount",
-    "budget_currency",
-    "stated_country_count",
     "beneficiary_countries",
     "participations-0-note_fr",
     "participations-0-organisation",
@@ -1234,6 +1225,13 @@ PROGRAMME = (
     'slug_en = "p"\nsummary_fr = "s"\nsummary_en = "s"\ndescription_fr = "d"\n'
     'description_en = "d"\n'
 )
+# A key fact whose number the examples replace (TOML: nan, 1e400...).
+KEY_FACT = (
+    '[[programmes.sources]]\ntitle_en = "S"\nref = "S1"\n'
+    'url = "https://example.org/"\n[[programmes.key_facts]]\nlabel_en = "B"\n'
+    'kind = "money"\nnumber = {number}\ncurrency = "EUR"\nas_of = 2026-11-27\n'
+    'source = "S1"\n'
+)
 
 
 def region_with(line):
@@ -1306,18 +1304,12 @@ HOSTILE_FILES = [
         "beneficiary_countries",
         id="bad-countries",
     ),
-    pytest.param(PROGRAMME + "start_year = " + "9" * 30, "start_year", id="huge-int"),
-    pytest.param(PROGRAMME + "start_year = -1", "start_year", id="negative-year"),
     pytest.param(
-        PROGRAMME + 'budget_amount = nan\nbudget_currency = "EUR"',
-        "budget_amount",
-        id="nan",
+        PROGRAMME + "display_order = " + "9" * 30, "display_order", id="huge-int"
     ),
-    pytest.param(
-        PROGRAMME + 'budget_amount = 1e400\nbudget_currency = "EUR"',
-        "budget_amount",
-        id="infinity",
-    ),
+    pytest.param(PROGRAMME + "display_order = -1", "display_order", id="negative"),
+    pytest.param(PROGRAMME + KEY_FACT.format(number="nan"), "number", id="nan"),
+    pytest.param(PROGRAMME + KEY_FACT.format(number="1e400"), "number", id="infinity"),
     pytest.param(PROGRAMME + 'image_is_decorative = "yes"', "true or false", id="yes"),
     pytest.param(
         PROGRAMME + 'website_en = "javascript:alert(1)"',
@@ -1407,8 +1399,7 @@ record_fields = st.sampled_from(
         "description_en",
         "countries",
         "display_order",
-        "start_year",
-        "budget_amount",
+        "stage",
         "status",
         "regions",
         "id",

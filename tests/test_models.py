@@ -2,13 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.urls import set_script_prefix
 from django.utils import translation
 from modeltranslation.translator import translator
 
 from programmes.countries import country_url
-from programmes.models import HomePage, Organisation, Programme, Region
+from programmes.models import HomePage, KeyFact, Organisation, Programme, Region
 
 from .factories import add_participation, make_organisation, make_programme, make_region
 
@@ -89,33 +88,14 @@ def test_country_names_come_from_the_library_in_each_language():
         ]
 
 
-def test_end_year_before_start_year_is_refused():
-    programme = make_programme()
-    programme.start_year, programme.end_year = 2020, 2019
+def test_a_programme_s_period_and_budget_come_from_its_key_facts():
+    """No undated copy: the former fields are the key facts measuring them."""
+    programme = make_programme(start_year=2020, end_year=2021)
+    assert (programme.start_year, programme.end_year) == (2020, 2021)
+    assert programme.budget_amount is None
 
-    with (
-        translation.override("en"),
-        pytest.raises(ValidationError, match="end year cannot"),
-    ):
-        programme.full_clean()
-    with (
-        translation.override("fr"),
-        pytest.raises(ValidationError, match="L’année de fin"),
-    ):
-        programme.full_clean()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        programme.save()
-
-
-def test_budget_needs_its_currency():
-    programme = make_programme()
-    programme.budget_amount = Decimal("10")
-
-    with (
-        translation.override("en"),
-        pytest.raises(ValidationError, match="and its currency"),
-    ):
-        programme.full_clean()
+    KeyFact.objects.filter(programme=programme).update(first_year=2019)
+    assert Programme.objects.get(pk=programme.pk).start_year == 2019
 
 
 def test_slugs_are_unique_per_language_but_may_match_across_languages():

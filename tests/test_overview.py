@@ -96,16 +96,23 @@ def test_programme_cards_show_pictogram_period_and_lead(client, content):
     icon = aircop.find(f".//h3/{SVG}svg")
     assert icon.get("aria-hidden") == "true" and icon.get("class") == "pictogram"
     facts = [
-        (dt.text, dd.text)
+        (dt.text, dd.text.strip())
         for dt, dd in zip(aircop.iter("dt"), aircop.iter("dd"), strict=True)
     ]
+    # The period is a dated, sourced key fact (operational since 2011, WCO).
     assert facts == [
-        ("Period", "since 2010 (no end date published)"),
+        ("Period", "since 2011 (no end date published)"),
         ("Lead organisation", "UNODC"),
     ]
+    assert aircop.find(".//dd/span[@class='as-of']").text == "(as of 27 November 2026)"
+    assert (
+        aircop.find(".//dd/a[@class='source-ref']")
+        .get("href")
+        .startswith("/en/programmes/aircop/#source-")
+    )
     mayag = cards["Project MAYAG"]
     assert ("Period", "2023–2026") in [
-        (dt.text, dd.text)
+        (dt.text, dd.text.strip())
         for dt, dd in zip(mayag.iter("dt"), mayag.iter("dd"), strict=True)
     ]
 
@@ -130,13 +137,16 @@ def test_timeline_says_what_is_not_known_and_draws_what_is(client, content):
         "timeline__bar timeline__bar--closed",
     ]
     assert len(svg.findall(f".//{SVG}line[@class='timeline__unknown']")) == 1
-    text = [li.text for li in tree.findall(".//ul[@id='timeline-text']/li")]
-    assert text == [
+    items = tree.findall(".//ul[@id='timeline-text']/li")
+    assert [li.text.strip() for li in items] == [
         "I-RAID: dates not published",
         "CRIMJUST: since 2016 (no end date published)",
-        "AIRCOP: since 2010 (no end date published)",
+        "AIRCOP: since 2011 (no end date published)",
         "MAYAG: 2023–2026",
     ]
+    # Each period known says when it held and leads to its source.
+    assert [len(li.findall("span[@class='as-of']")) for li in items] == [0, 1, 1, 1]
+    assert [len(li.findall("a[@class='source-ref']")) for li in items] == [0, 1, 1, 1]
 
 
 def test_timeline_positions_are_shares_of_the_years_shown(db):
@@ -164,10 +174,11 @@ def test_the_comparison_table_has_caption_and_scoped_headers(client, content):
         row.find("th/a").text: ["".join(td.itertext()) for td in row.findall("td")]
         for row in rows
     }
-    assert cells["MAYAG"][0] == "2023–2026"
-    assert cells["MAYAG"][3] == "EUR 1.2 million"
-    # Countries the sources name; stated totals are dated key facts on its page.
-    assert cells["CRIMJUST"][5] == "12"
+    as_of = "(as of 27 November 2026)"
+    assert cells["MAYAG"][0].startswith(f"2023–2026 {as_of}")
+    assert cells["MAYAG"][3].startswith(f"EUR 1.2 million {as_of}")
+    # The countries the sources name, then the stated total, dated and sourced.
+    assert cells["CRIMJUST"][5].startswith(f"12, 30 stated {as_of}")
     assert cells["I-RAID"][1] == "INTERPOL"
     # Every cell says what its column is, for the narrow layout.
     assert all(td.get("data-label") for row in rows for td in row.findall("td"))

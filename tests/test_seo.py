@@ -281,7 +281,9 @@ def test_feed_lists_published_programmes_newest_first_in_its_language(
         programme = programmes[link]
         with translation.override(language):
             assert entry.findtext(f"{ATOM}title") == programme.title
-            assert entry.findtext(f"{ATOM}summary") == programme.summary
+            # The summary, then its newest results (a test of its own below).
+            summary = entry.findtext(f"{ATOM}summary").partition("<h2>")[0]
+            assert summary == programme.summary
         assert entry.findtext(f"{ATOM}id") == link
         assert entry.findtext(f"{ATOM}updated") == programme.updated_at.isoformat()
         assert client.get(urlsplit(link).path).status_code == 200
@@ -309,6 +311,44 @@ def test_feed_summary_keeps_markup_characters_as_text(client, db):
     summary = feed.find(f"{ATOM}entry/{ATOM}summary")
     assert summary.get("type") == "html"
     assert summary.text == "Ports &lt; airports &amp; roads"
+
+
+@pytest.mark.parametrize(
+    ("language", "newest", "older"),
+    [
+        (
+            "en",
+            "Regional meeting of the heads of JAITFs, Abidjan (December 2024)",
+            "Results to 2017",
+        ),
+        (
+            "fr",
+            "Réunion régionale des chefs de CAAT, Abidjan (décembre 2024)",
+            "Bilan de 2017",
+        ),
+    ],
+)
+def test_feed_entries_give_the_programme_s_newest_results_dated_and_sourced(
+    client, content, language, newest, older
+):
+    feed = ET.fromstring(client.get(FEEDS[language]).content)
+    summaries = {
+        entry.findtext(f"{ATOM}title"): entry.findtext(f"{ATOM}summary")
+        for entry in feed.iter(f"{ATOM}entry")
+    }
+    aircop = next(text for title, text in summaries.items() if "AIRCOP" in title)
+    html = ET.fromstring(f"<div>{aircop}</div>")
+    shown = " ".join(" ".join(html.itertext()).split())
+
+    assert newest in shown
+    # The three newest only, newest first.
+    assert older not in shown
+    assert len(html.findall(".//li")) == 3
+    sources = [a.get("href") for a in html.iter("a")]
+    assert (
+        "https://www.unodc.org/unodc/en/organized-crime/AIRCOP/News/"
+        "2019-26-06-aircop-fights-drug-trafficking.html" in sources
+    )
 
 
 @pytest.mark.parametrize(("name", "path"), PUBLIC_PAGES)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import islice
 from urllib.parse import quote
 
+from django.db.models import F, OuterRef, QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +26,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.http import RFC3986_SUBDELIMS
 from modeltranslation.utils import resolution_order
 
+from programmes.content.facts import MEASURES, KeyFact, row_as_json, row_from_json
 from programmes.content.rich_text import plain_text
 from programmes.languages import language_codes
 
@@ -130,6 +132,7 @@ class ProgrammeRow:
     organisations: list  # dicts: role and the organisation's names
     countries: list  # uppercase codes, in the stored order
     regions: list  # {code: name} of each region it benefits
+    figures: dict  # {measure: KeyFact or None}, with source_url and source titles
     pages: dict  # {code: address of its page}
     api_url: str
 
@@ -182,25 +185,64 @@ def per_code(column, get):
     ]
 
 
+def figure_value(measure, read):
+    """A figure's value (None when the programme has no key fact measuring it)."""
+
+    def get(row):
+        figure = row.figures[measure]
+        return None if figure is None else read(figure)
+
+    return get
+
+
+def figure_source(figure):
+    """The address of the figure's source, else its title as the site shows it."""
+    if figure.source_id is None:
+        return None
+    default = language_codes()[0]
+    titles = (
+        getattr(figure, f"source_title_{code}") for code in resolution_order(default)
+    )
+    return figure.source_url or next(filter(None, titles), None)
+
+
+def key_figure_columns(measure):
+    return [
+        (
+            f"{measure}_as_of",
+            figure_value(measure, lambda f: f.as_of and f.as_of.isoformat()),
+        ),
+        (f"{measure}_status", figure_value(measure, lambda f: f.status)),
+        (f"{measure}_source", figure_value(measure, figure_source)),
+    ]
+
+
+def whole(number):
+    return None if number is None else int(number)
+
+
 PROGRAMME_COLUMNS = [
     *field("id"),
     *field("acronym"),
     *own("name"),
     *own("summary"),
     *own("description", plain_text),
-    *field("start_year"),
-    *field("end_year"),
+    # start_year ... stated_country_count: the key facts measuring them.
+    ("start_year", figure_value("period", lambda f: f.first_year)),
+    ("end_year", figure_value("period", lambda f: f.last_year)),
     ("stage", lambda row: row.values["stage"] or None),
-    *field("budget_amount", lambda amount: None if amount is None else str(amount)),
+    (
+        "budget_amount",
+        figure_value("budget", lambda f: None if f.number is None else str(f.number)),
+    ),
     (
         "budget_currency",
-        lambda row: (
-            None
-            if row.values["budget_amount"] is None
-            else row.values["budget_currency"]
-        ),
+        figure_value("budget", lambda f: None if f.number is None else f.currency),
     ),
-    *field("stated_country_count"),
+    (
+        "stated_country_count",
+        figure_value("stated_countries", lambda f: whole(f.number)),
+    ),
     ("countries", lambda row: " ".join(country_codes(row))),
     *per_code(
         "countries",
@@ -224,7 +266,31 @@ PROGRAMME_COLUMNS = [
     *per_code("page", lambda row, code: row.pages[code]),
     ("api_url", lambda row: row.api_url),
     *field("updated_at", timestamp),
+    # Added after the first columns (whose names and order are a contract):
+    # the date, status and source of start_year/end_year, budget and
+    # stated_country_count.
+    *key_figure_columns("period"),
+    *key_figure_columns("budget"),
+    *key_figure_columns("stated_countries"),
 ]
+
+
+def figure_annotations(languages):
+    """Each programme's key fact for each measure, as JSON read in the
+    programmes' own query, with its source's address and titles."""
+    titles = {f"source_title_{code}": F(f"source__title_{code}") for code in languages}
+    return {
+        f"figure_{measure}": row_as_json(
+            KeyFact,
+            # A plain QuerySet: modeltranslation's would add columns to values().
+            QuerySet(KeyFact)
+            .filter(programme=OuterRef("pk"), measure=measure)
+            .order_by("pk"),
+            source_url=F("source__url"),
+            **titles,
+        )
+        for measure in MEASURES
+    }
 
 
 def address_maker(request, name, language=None, **placeholder):
@@ -263,18 +329,15 @@ def programme_rows(request):
         for name in ("name", "summary", "description", "facts_note", "website", "slug")
         for code in every
     ]
+    figures = figure_annotations(every)
     values = queries.programme_values(
         "id",
         "acronym",
-        "start_year",
-        "end_year",
         "stage",
-        "budget_amount",
-        "budget_currency",
-        "stated_country_count",
         "beneficiary_countries",
         "updated_at",
         *translated_fields,
+        **figures,
     ).iterator(chunk_size=CHUNK_SIZE)
     geography = queries.Geography.published()
     region_names = {
@@ -300,6 +363,10 @@ def programme_rows(request):
                 values=row,
                 organisations=organisations[row["id"]],
                 countries=countries,
+                figures={
+                    measure: row_from_json(KeyFact, row[f"figure_{measure}"])
+                    for measure in MEASURES
+                },
                 regions=[
                     region_names[region.pk]
                     for region in geography.regions

@@ -152,12 +152,21 @@ def schemas():
         },
         "FactStatus": {
             "enum": list(FactStatus.values),
-            "description": "confirmed, or stated by the programme but not "
-            "independently confirmed.",
+            "description": "confirmed; stated by the programme but not "
+            "independently confirmed; or unsourced (a value kept from before "
+            "figures were sourced: no date, no source, not to be taken as "
+            "fact).",
         },
         "KeyFact": obj(
             {
                 "label": ref("TranslatedText"),
+                "measure": {
+                    "enum": list(KeyFact.Measure.values),
+                    "description": "What it measures: the programme's period, "
+                    "budget or stated number of beneficiary countries (one key "
+                    "fact each, giving start_year, end_year, budget and "
+                    "stated_country_count), or another figure.",
+                },
                 "value": {
                     "type": "object",
                     "required": ["kind"],
@@ -175,7 +184,7 @@ def schemas():
                     "additionalProperties": False,
                 },
                 "display": ref("Label"),
-                "as_of": DATE,
+                "as_of": nullable(DATE),
                 "status": ref("FactStatus"),
                 "source": nullable(
                     {
@@ -250,6 +259,17 @@ def schemas():
                     )
                 ),
                 "stated_country_count": nullable({"type": "integer"}),
+                "key_figures": obj(
+                    {
+                        measure: nullable(ref("KeyFact"))
+                        for measure in KeyFact.Measure.values
+                        if measure != KeyFact.Measure.OTHER
+                    },
+                    "The key facts that start_year and end_year (period), "
+                    "budget and stated_country_count (stated_countries) come "
+                    "from, each with its date, status and source; null when "
+                    "none is published.",
+                ),
                 "facts_note": ref("TranslatedText"),
                 "organisations": {
                     "type": "array",
@@ -631,7 +651,7 @@ def licence():
 def document(request):
     info = {
         "title": "INTERPOL programmes against drug trafficking: open data",
-        "version": "1.0.0",
+        "version": "1.1.0",  # 1.1: key_figures, and the CSV columns after them
         "description": DESCRIPTION,
     }
     if licence_info := licence():

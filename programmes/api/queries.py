@@ -16,9 +16,10 @@ def programmes():
     return Programme.objects.published().with_related().with_sources()
 
 
-def programme_values(*fields):
-    """The published programmes' `fields` as dicts, in display order (the CSV)."""
-    return Programme.objects.published().values(*fields)
+def programme_values(*fields, **expressions):
+    """The published programmes' `fields` (and `expressions`) as dicts, in
+    display order (the CSV)."""
+    return Programme.objects.published().values(*fields, **expressions)
 
 
 def organisations_of(programme_ids, *fields):

@@ -19,7 +19,7 @@ from programmes.languages import language_codes
 
 # Part of every ETag: bump it when the shape of the responses changes, so that
 # cached copies in the old shape are not revalidated.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # The largest page number asked for: the longest that nine digits write, so

@@ -174,9 +174,10 @@ def key_fact_data(fact, numbers):
         value["text"] = translated(fact, "text")
     return {
         "label": translated(fact, "label"),
+        "measure": fact.measure,
         "value": value,
         "display": in_each_language(fact.value_display),
-        "as_of": fact.as_of.isoformat(),
+        "as_of": fact.as_of.isoformat() if fact.as_of else None,
         "status": fact.status,
         "source": numbers.get(fact.source_id),
     }
@@ -212,7 +213,8 @@ def programme_data(programme, request, geography=None, figures=None):
     """`geography` (content/geography.py) spares a query per programme in lists.
 
     Key facts and results come with `figures` (a programme's own answer:
-    facts.figures_of); lists give null there.
+    facts.figures_of); lists give null there. `key_figures` (period, budget,
+    stated countries) come in every answer, read with the programme.
     """
     numbers = {
         source.pk: number
@@ -247,6 +249,12 @@ def programme_data(programme, request, geography=None, figures=None):
         ),
         "budget": budget,
         "stated_country_count": programme.stated_country_count,
+        # Where start_year, end_year, budget and stated_country_count come
+        # from: the key facts measuring them, with their date and source.
+        "key_figures": {
+            measure: key_fact_data(figure, numbers) if figure else None
+            for measure, figure in programme.key_figures.items()
+        },
         "facts_note": translated(programme, "facts_note"),
         "organisations": [
             organisation_link(participation.organisation, request) | role(participation)

@@ -375,6 +375,10 @@ class ContentLoader:
             if isinstance(record.model._meta.get_field(name), models.ForeignKey):
                 value = self.resolve(record, value)
             setattr(instance, name, value)
+        if isinstance(instance, KeyFact):
+            # The file's sourced figure replaces one kept, unsourced, from the
+            # programme's former undated fields (migration 0025).
+            instance.flagged_figures_it_replaces().delete()
         try:
             instance.full_clean()
         except ValidationError as error:

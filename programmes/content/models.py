@@ -171,7 +171,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
         The regions a programme benefits come from a Geography
         (`benefited_regions`), which knows which programmes name each region.
         """
-        return self.prefetch_related(
+        return self.with_key_figures().prefetch_related(
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.filter(
@@ -179,6 +179,15 @@ class ProgrammeQuerySet(PublishableQuerySet):
                 ).select_related("organisation"),
             ),
         )
+
+    def with_key_figures(self):
+        """Each programme's period, budget and stated number of countries (its
+        key facts measuring them, with their date and source), in the same
+        query: `programme.key_figures`."""
+        # KeyFact (facts.py) builds on this module: reached through the
+        # relation, not imported.
+        key_fact = self.model._meta.get_field("key_facts").related_model
+        return self.annotate(**key_fact.annotations_for_programmes())
 
     def with_sources(self):
         """Prefetch the sources a page or answer lists (and its figures cite:
@@ -277,28 +286,12 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         blank=True,
         help_text=_("The full text. Separate paragraphs with a blank line."),
     )
-    start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True
-    )
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
-    budget_amount = models.DecimalField(
-        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    budget_currency = models.CharField(
-        _("budget currency"), max_length=3, choices=Currency, blank=True
-    )
     stage = models.CharField(
         _("programme status"),
         max_length=20,
         choices=ProgrammeStage,
         blank=True,
         help_text=_("Leave empty when no source states it."),
-    )
-    stated_country_count = models.PositiveSmallIntegerField(
-        _("number of beneficiary countries"),
-        null=True,
-        blank=True,
-        help_text=_("As stated by the source, even when the list below is partial."),
     )
     beneficiary_countries = CountryField(
         _("beneficiary countries"),
@@ -353,21 +346,6 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
             ("publish_programme", _("Can publish, schedule and archive programmes")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=models.F("start_year")),
-                name="programme_end_after_start",
-                violation_error_message=_(
-                    "The end year cannot be before the start year."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(budget_amount__isnull=True, budget_currency="")
-                | (Q(budget_amount__isnull=False) & ~Q(budget_currency="")),
-                name="programme_budget_has_currency",
-                violation_error_message=_("Give the budget and its currency together."),
-            ),
             *per_language_unique("slug", "programme"),
         ]
 
@@ -420,19 +398,59 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
             get_language(),
         )
 
+    # --- Period, budget and stated number of countries: dated, sourced key
+    # facts (facts.py, KeyFact.measure), the one place these figures live.
+
+    @cached_property
+    def key_figures(self):
+        """{measure: KeyFact or None}, read with the programme when its query
+        had with_key_figures() (with_related() does), else in one query."""
+        # KeyFact (facts.py) builds on this module: reached through the
+        # relation, not imported.
+        return self._meta.get_field("key_facts").related_model.measured_for(self)
+
+    @property
+    def period(self):
+        return self.key_figures["period"]
+
+    @property
+    def budget(self):
+        return self.key_figures["budget"]
+
+    @property
+    def stated_countries(self):
+        return self.key_figures["stated_countries"]
+
+    # The API's and the CSV's former field names, derived from the key facts.
+    @property
+    def start_year(self):
+        return self.period.first_year if self.period else None
+
+    @property
+    def end_year(self):
+        return self.period.last_year if self.period else None
+
+    @property
+    def budget_amount(self):
+        return self.budget.number if self.budget else None
+
+    @property
+    def budget_currency(self):
+        return self.budget.currency if self.budget else ""
+
+    @property
+    def stated_country_count(self):
+        if self.stated_countries and self.stated_countries.number is not None:
+            return int(self.stated_countries.number)
+        return None
+
     def budget_display(self):
         if self.budget_amount is None:
             return ""
         return format_money(self.budget_amount, self.budget_currency)
 
     def period_display(self):
-        if self.start_year and self.end_year:
-            return f"{self.start_year}–{self.end_year}"
-        if self.start_year:
-            return pgettext("since a year", "since %(year)s") % {
-                "year": self.start_year
-            }
-        return ""
+        return self.period.value_display() if self.period else ""
 
     def period_description(self):
         """The period in words, saying what is not known rather than guessing."""
@@ -456,15 +474,6 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
             if found := [p for p in self.participations.all() if p.role == role]:
                 return found
         return []
-
-    def has_key_facts(self):
-        return bool(
-            self.start_year
-            or self.budget_amount is not None
-            or self.stage
-            or self.stated_country_count
-            or self.beneficiary_countries
-        )
 
 
 class ParticipationQuerySet(models.QuerySet):

@@ -161,7 +161,7 @@ class KeyFactInline(
     extra = 0
     fields = [
         "label",
-        ("kind", "status"),
+        ("measure", "kind", "status"),
         ("number", "currency"),
         ("first_year", "last_year"),
         "text",

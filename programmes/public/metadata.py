@@ -303,7 +303,8 @@ def programme_data(programme, url, absolute, description):
         data["alternateName"] = programme.acronym
     if programme.website:
         data["sameAs"] = programme.website
-    if programme.start_year:
+    # A sourced figure only: search engines show it as a fact.
+    if programme.start_year and programme.period.is_sourced:
         data["foundingDate"] = str(programme.start_year)
     if members := [
         organisation_reference(p.organisation, absolute) for p in programme.partners

@@ -39,6 +39,14 @@ class TimelineRow:
     def period(self):
         return self.programme.period_description()
 
+    @property
+    def flag(self):
+        """The period's status in words unless confirmed (e.g. unsourced)."""
+        figure = self.programme.period
+        return (
+            "" if figure is None or figure.is_confirmed else figure.get_status_display()
+        )
+
 
 def year_range(programmes, this_year):
     years = [year for p in programmes for year in (p.start_year, p.end_year) if year]
@@ -124,10 +132,11 @@ def timeline_svg(rows, bounds, title, described_by):
         body.append(
             format_html(
                 '<text class="timeline__label" x="0" y="{}">'
-                '<tspan class="timeline__name">{}</tspan> {}</text>',
+                '<tspan class="timeline__name">{}</tspan> {}{}</text>',
                 y + 16,
                 row.label,
                 row.period,
+                f" ({row.flag})" if row.flag else "",
             )
         )
         if row.start is None:

@@ -83,7 +83,8 @@ class ProgrammeListView(ListView):
         self.filters = ProgrammeFilters(request.GET)
 
     def get_queryset(self):
-        return self.filters.apply(Programme.objects.published())
+        # Each programme's period and budget (key facts) in the same query.
+        return self.filters.apply(Programme.objects.published().with_key_figures())
 
     def get_context_data(self, **kwargs):
         # alternate_query: the switcher and hreflang links keep the filters,
@@ -303,7 +304,11 @@ def share_card(request, kind=None, slug=None):
         ]
         card = card_for(SITE_NAME, home_page=HomePage.load(), countries=countries)
     else:
-        obj = get_object_or_404(SHARED_MODELS[kind].objects.published(), slug=slug)
+        published = SHARED_MODELS[kind].objects.published()
+        if kind == "programme":
+            # Its period (a key fact) in the same query.
+            published = published.with_key_figures()
+        obj = get_object_or_404(published, slug=slug)
         card = card_for(SITE_NAME, obj)
     return HttpResponse(render_card(card), content_type="image/png")
 
