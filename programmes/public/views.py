@@ -286,7 +286,13 @@ def share_card(request, kind=None, slug=None):
         ]
         card = card_for(SITE_NAME, home_page=HomePage.load(), countries=countries)
     else:
-        obj = get_object_or_404(SHARED_MODELS[kind].objects.published(), slug=slug)
+        # The page's own lookup: a language without its own slug uses the
+        # fallback language's, as the page's address does.
+        obj = with_slug(
+            SHARED_MODELS[kind].objects.published(), slug, get_language()
+        ).first()
+        if obj is None:
+            raise Http404
         card = card_for(SITE_NAME, obj)
     return HttpResponse(render_card(card), content_type="image/png")
 
