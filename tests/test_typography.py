@@ -135,7 +135,7 @@ def test_the_migration_typesets_the_stored_glossary(db):
         term_fr="Programme «\u00a0Route de la cocaïne\u00a0»", expansion_fr="l'ONUDC"
     )
 
-    run_migration(("programmes", "0024_glossary_typography"))
+    run_migration(("programmes", "0029_glossary_typography"))
 
     term.refresh_from_db()
     assert term.term_fr == f"Programme «{N}Route de la cocaïne{N}»"

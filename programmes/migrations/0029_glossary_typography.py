@@ -26,7 +26,7 @@ def typeset_glossary(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0023_search_index"),
+        ("programmes", "0028_remove_former_figure_fields"),
     ]
 
     operations = [
