@@ -415,14 +415,7 @@ def measure(temporary, data, pages, processes, seconds, rounds, load_seconds):
     )
     config = servers.write_nginx(
         temporary / "nginx",
-        {
-            "NGINX_LISTEN": f"127.0.0.1:{front_port}",
-            "NGINX_SERVER_NAME": "127.0.0.1 localhost",
-            "NGINX_UPSTREAM": f"127.0.0.1:{app_port}",
-            "NGINX_DATA_DIR": data,
-            "NGINX_ADMIN_PATH": os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/"),
-            "NGINX_CACHE_DIR": temporary / "nginx-cache",
-        },
+        servers.front_values(front_port, app_port, data, temporary / "nginx-cache"),
         extra_servers=limit_server,
     )
     checked = servers.check_config(config)

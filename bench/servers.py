@@ -61,6 +61,19 @@ def main_config(prefix, servers):
     return "\n".join(lines)
 
 
+def front_values(port, upstream_port, data, cache):
+    """The template's values for nginx on `port` in front of gunicorn on
+    `upstream_port`, serving the static files and uploads of `data`."""
+    return {
+        "NGINX_LISTEN": f"127.0.0.1:{port}",
+        "NGINX_SERVER_NAME": "127.0.0.1 localhost",
+        "NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "NGINX_DATA_DIR": data,
+        "NGINX_ADMIN_PATH": os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/"),
+        "NGINX_CACHE_DIR": cache,
+    }
+
+
 def write_nginx(prefix, values, extra_servers=""):
     """Renders deploy/nginx.conf with `values` in `prefix`; returns the main config."""
     prefix = Path(prefix)

@@ -34,6 +34,10 @@ Where each answer goes, relative to DIR:
   collected) and the uploaded images and their renditions (read through the
   storage API; with object storage MEDIA_URL is another site, so pages keep
   pointing at it and nothing is copied).
+- share cards (og:image): /fr/partage/programme/aircop.png?v=<fingerprint> ->
+  fr/partage/programme/aircop.png. The meta keeps its ?v=: a static host
+  ignores the query, and the address still changes when the card does, so
+  social networks' caches fetch the new card.
 - index.html: "/" has no language negotiation on a static host, so it is a
   small page that sends visitors to /fr/ (French is the default language).
 - 404.html: the site's 404 page, which static hosts show for any missing
@@ -119,6 +123,9 @@ RENDERED_PREFIXES = ("/api/v1/",)
 SITEMAP_SECTION = re.compile(r"^/sitemap-[a-z]+\.xml$")
 # Links in HTML; Django writes every attribute between double quotes.
 HTML_LINK = re.compile(r'(?<=\s)(href|src|srcset|action)="([^"]*)"')
+# A page's share card; its ?v= query is a fingerprint of what the card shows.
+SHARE_CARD = re.compile(r'(<meta property="og:image" content=")([^"]*)(")')
+FINGERPRINT = "v"
 CSS_URL = re.compile(
     r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]"""
 )
@@ -386,10 +393,15 @@ class SiteExporter:
         if not textual:
             return []  # an image (the favicon): copied as it is, no links in it
         if content_type.startswith("text/html"):
+            text = body.decode()
             links = [
                 link
-                for attribute, value in HTML_LINK.findall(body.decode())
+                for attribute, value in HTML_LINK.findall(text)
                 for link in (srcset_urls(value) if attribute == "srcset" else [value])
+            ]
+            links += [
+                without_fingerprint(html.unescape(match[1]))[0]
+                for match in SHARE_CARD.findall(text)
             ]
         elif content_type.startswith("text/csv"):
             links = []  # links to pages the crawl reaches anyway
@@ -486,7 +498,16 @@ class SiteExporter:
             new = self.replacement(value, address)
             return match.group(0) if new is None else f'{name}="{html.escape(new)}"'
 
-        return HTML_LINK.sub(attribute, body.decode()).encode()
+        def share_card(match):
+            start, value, end = match.groups()
+            link, query = without_fingerprint(html.unescape(value))
+            new = self.replacement(link, address)
+            if new is None:
+                return match.group(0)
+            return f"{start}{html.escape(new + query)}{end}"
+
+        text = HTML_LINK.sub(attribute, body.decode())
+        return SHARE_CARD.sub(share_card, text).encode()
 
     def rewrite_text(self, body, address):
         def link(match):
@@ -558,6 +579,15 @@ def former_addresses():
                 )
             )
     return addresses
+
+
+def without_fingerprint(link):
+    """(`link` without its ?v= fingerprint, the "?v=..." taken off or "")."""
+    parts = urlsplit(link)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if len(query) != 1 or query[0][0] != FINGERPRINT:
+        return link, ""
+    return parts._replace(query="").geturl(), f"?{parts.query}"
 
 
 def srcset_urls(value):

@@ -77,6 +77,10 @@ class LinkParser(HTMLParser):
                 self.links.append(value)
             elif name == "srcset":
                 self.links += [c.split()[0] for c in value.split(",") if c.strip()]
+        if tag == "meta" and attributes.get("property") == "og:image":
+            # The ?v= fingerprint only tells caches the card changed: a
+            # static host ignores it and serves the file.
+            self.links.append(attributes["content"].split("?v=")[0])
 
 
 def html_links(path):
@@ -235,6 +239,21 @@ def test_pages_name_their_language_and_the_public_address(content, out):
     root = (out / "index.html").read_text()
     assert '<meta http-equiv="refresh" content="0; url=/fr/">' in root
     assert 'href="/en/"' in root
+
+
+def test_share_cards_are_exported_and_keep_their_fingerprint(content, out):
+    export(out)
+    for name, card in (
+        ("fr/programmes/aircop/index.html", "fr/partage/programme/aircop.png"),
+        ("en/index.html", "en/share/home.png"),
+        ("en/regions/caribbean/index.html", "en/share/region/caribbean.png"),
+    ):
+        image = re.search(
+            r'<meta property="og:image" content="([^"]*)">', (out / name).read_text()
+        )[1]
+        # The exported file's public address, with the page's ?v=<fingerprint>.
+        assert re.fullmatch(re.escape(f"{BASE}/{card}") + r"\?v=[0-9a-f]+", image)
+        assert (out / card).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_feeds_and_json_are_files_with_their_type_and_links_lead_to_them(content, out):

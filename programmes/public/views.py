@@ -308,7 +308,11 @@ def share_card(request, kind=None, slug=None):
         if kind == "programme":
             # Its period (a key fact) in the same query.
             published = published.with_key_figures()
-        obj = get_object_or_404(published, slug=slug)
+        # The page's own lookup: a language without its own slug uses the
+        # fallback language's, as the page's address does.
+        obj = with_slug(published, slug, get_language()).first()
+        if obj is None:
+            raise Http404
         card = card_for(SITE_NAME, obj)
     return HttpResponse(render_card(card), content_type="image/png")
 

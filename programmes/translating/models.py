@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from programmes.content.bases import Timestamped
+from programmes.content.text import normalise_text, typeset
+from programmes.languages import language_codes
 
 
 class TranslationState(models.Model):
@@ -162,3 +165,15 @@ class GlossaryTerm(Timestamped):
 
     def __str__(self):
         return self.term
+
+    def save(self, *args, **kwargs):
+        # Written as the content is (TranslatableModel.normalise_text_fields):
+        # "Programme « Route de la cocaïne »" must be found in a French text
+        # whose guillemets hold narrow no-break spaces.
+        for name in ("term", "expansion"):
+            for code in language_codes():
+                column = build_localized_fieldname(name, code)
+                value = getattr(self, column, None)
+                if isinstance(value, str):
+                    setattr(self, column, typeset(normalise_text(value), code))
+        super().save(*args, **kwargs)

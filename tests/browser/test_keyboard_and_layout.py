@@ -68,11 +68,61 @@ def test_skip_link_moves_focus_to_the_main_content(site, page):
 
 
 WIDTHS = [320, 768, 1280]
-HEADER_ON_PHONE = 120  # px: was 265 before the header's phone layout
+# px: was 265 at 320 px and 188 at 768 px before the compact header.
+COMPACT_HEADER = {320: 120, 768: 120}
 SCROLLS_SIDEWAYS = """() => {
     const root = document.documentElement;
     return root.scrollWidth > root.clientWidth;
 }"""
+
+
+def test_the_tablet_header_keeps_its_search_form_named_and_usable(site, page):
+    """At 768 px the header is compact, yet its search form stays: the
+    button shows a magnifier, and its text stays its accessible name."""
+    for language, name, query, results in (
+        ("fr", "Rechercher", "douane", "/fr/recherche/"),
+        ("en", "Search", "customs", "/en/search/"),
+    ):
+        page.set_viewport_size({"width": 768, "height": 900})
+        page.goto(f"{site}/{language}/")
+        header = page.locator(".site-header")
+        button = header.get_by_role("button", name=name, exact=True)
+        assert button.is_visible()
+        assert header.locator(".site-search__icon").is_visible()
+        # The text is visually hidden (1 px, clipped), not removed.
+        assert header.locator(".site-search__label").bounding_box()["width"] <= 1
+        # Every menu link is on screen (none scrolled away), on one line.
+        links = page.locator(".site-nav a:visible")
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert len(tops) == 1
+        # Keyboard only: the field, then the button, submits the query.
+        header.get_by_role("searchbox").focus()
+        page.keyboard.type(query)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.type") == "submit"
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**{results}?q={query}")
+
+
+# Whether the browser skips the section's contents (its first child's view).
+SKIPPED = "e => !e.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+
+
+def test_the_home_page_lays_out_its_lower_sections_when_they_come_near(site, page):
+    """content-visibility: auto (site.css, .render-when-near): below a phone's
+    first screen the timeline is not laid out yet, but reached and shown when
+    scrolled to, and in print."""
+    page.set_viewport_size({"width": 412, "height": 823})
+    page.goto(f"{site}/fr/")
+    timeline = page.locator("section.render-when-near").last
+    assert timeline.evaluate(SKIPPED)
+    # Still in the page: a keyboard user reaches its links.
+    timeline.locator("summary").focus()
+    assert not timeline.evaluate(SKIPPED)
+    assert timeline.locator("svg").bounding_box()["height"] > 100
+    page.goto(f"{site}/fr/")
+    page.emulate_media(media="print")
+    assert not page.locator("section.render-when-near").last.evaluate(SKIPPED)
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
@@ -86,9 +136,11 @@ def test_pages_fit_every_width_and_200_percent_zoom(site, page, screenshots, nam
                 path=screenshots / f"{name}-{language}-{width}.png", full_page=True
             )
             assert not page.evaluate(SCROLLS_SIDEWAYS), f"{path} scrolls at {width} px"
-            if width == 320:
+            if width in COMPACT_HEADER:
                 header = page.locator(".site-header").bounding_box()["height"]
-                assert header <= HEADER_ON_PHONE, f"{path}: header {header} px"
+                assert header <= COMPACT_HEADER[width], (
+                    f"{path}: header {header} px at {width} px"
+                )
 
         # The same widths in dark mode: the screenshots are the evidence
         # (before/after pairs in the closing notes), the layout the same.

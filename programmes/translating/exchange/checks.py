@@ -12,8 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
+from programmes.content.bases import typeset_fields
 from programmes.content.rich_text import clean_for_storage, has_markup, plain_text
-from programmes.content.text import normalise_text
+from programmes.content.text import normalise_text, typeset
 from programmes.languages import language_codes, language_in_sentence
 from programmes.translating import glossary
 from programmes.translating.status import (
@@ -338,7 +339,16 @@ class Translation:
 
     @cached_property
     def typed(self):
-        return normalise_text(self.unit.target)
+        """The translator's text as the site stores it: normalised, and with
+        the target language's typography (French narrow no-break spaces and
+        apostrophes, applied on save too), so that a file differing only by
+        them shows no change."""
+        return self.typeset(normalise_text(self.unit.target))
+
+    def typeset(self, text):
+        if self.field_name in typeset_fields(self.model):
+            return typeset(text, self.target)
+        return text
 
     @cached_property
     def is_rich(self):
@@ -361,9 +371,10 @@ class Translation:
     @cached_property
     def text(self):
         """What would be stored: rich text as the sanitiser writes it."""
-        return (
-            clean_for_storage(self.typed) if self.has_checkable_markup else self.typed
-        )
+        if self.has_checkable_markup:
+            # In the order of TranslatableModel.save: sanitised, then typeset.
+            return self.typeset(clean_for_storage(self.typed))
+        return self.typed
 
 
 # --- Rules: each returns what is wrong with a translation, or None -----------------
