@@ -13,9 +13,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
 from programmes.content.facts import figures_of
+from programmes.content.history import LOADED_REASON
 from programmes.content.loading import ContentLoader
 from programmes.models import KeyFact, LoadedRecord, Programme
 
@@ -291,3 +293,47 @@ def test_the_migration_moves_the_former_fields_without_inventing_a_source():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+SUPERSEDED = ("programmes", "0030_superseded_aircop_key_fact")
+
+
+def run_superseded_fact_migration():
+    loader = MigrationLoader(connection)
+    migration = loader.get_migration(*SUPERSEDED)
+    migration.operations[0].code(loader.project_state(SUPERSEDED).apps, None)
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_the_migration_removes_aircop_s_superseded_figure_unless_edited(
+    content, edited
+):
+    # As a site loaded before the content file made it the period "In operation".
+    aircop = Programme.objects.get(acronym="AIRCOP")
+    old = KeyFact(
+        programme=aircop,
+        label_fr="Opérationnel depuis",
+        label_en="Operational since",
+        kind="number",
+        number=2011,
+        as_of=CONSULTED,
+        source=aircop.sources.first(),
+    )
+    old._change_reason = LOADED_REASON
+    old.save()
+    LoadedRecord.objects.create(
+        key="key_facts:aircop:Operational since",
+        object_id=old.pk,
+        source_fingerprint="as loaded",
+        object_fingerprint="as loaded",
+    )
+    if edited:
+        old.label_en = "Operating since"
+        old._change_reason = "An editor's correction"
+        old.save()
+
+    run_superseded_fact_migration()
+
+    assert KeyFact.objects.filter(pk=old.pk).exists() is edited
+    periods = KeyFact.objects.filter(programme=aircop, measure="period")
+    assert [fact.first_year for fact in periods] == [2011]
