@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-ROW_HEIGHT = 46  # px: a label line and a bar
-BAR_OFFSET = 22  # px from the row's top to its bar
+ROW_HEIGHT = 64  # px: the name, the period below it, and a bar
+PERIOD_OFFSET = 34  # px from the row's top to the period's baseline
+BAR_OFFSET = 42  # px from the row's top to its bar
 BAR_HEIGHT = 14
 AXIS_HEIGHT = 28
 TICK_STEPS = (1, 2, 5, 10, 20, 50)
@@ -129,14 +130,18 @@ def timeline_svg(rows, bounds, title, described_by):
     body = []
     for index, row in enumerate(rows):
         y = index * ROW_HEIGHT
+        # The period on a line of its own: name and period on one line
+        # overflow a phone ("CRIMJUST since 2016 (no end date published)").
         body.append(
             format_html(
                 '<text class="timeline__label" x="0" y="{}">'
-                '<tspan class="timeline__name">{}</tspan> {}{}</text>',
+                '<tspan class="timeline__name">{}</tspan>{}'
+                '<tspan class="timeline__period" x="0" y="{}">{}</tspan></text>',
                 y + 16,
                 row.label,
-                row.period,
                 f" ({row.flag})" if row.flag else "",
+                y + PERIOD_OFFSET,
+                row.period,
             )
         )
         if row.start is None:

@@ -64,3 +64,22 @@ def show_language_tabs(page, code):
     switch = page.locator("#modeltranslation-main-switch")
     switch.select_option(label=code)
     switch.dispatch_event("change")
+
+
+SCROLLS_SIDEWAYS = """() => {
+    const root = document.documentElement;
+    return root.scrollWidth > root.clientWidth;
+}"""
+# The texts of a page's timeline drawn outside its chart: cut off by the
+# screen's edge (the page itself does not scroll sideways).
+TIMELINE_TEXT_OUTSIDE = """() => {
+    const chart = document.querySelector(".timeline__chart");
+    if (!chart) return [];
+    const box = chart.getBoundingClientRect();
+    return [...chart.querySelectorAll("text")]
+        .filter(text => {
+            const own = text.getBoundingClientRect();
+            return own.left < box.left - 1 || own.right > box.right + 1;
+        })
+        .map(text => text.textContent);
+}"""

@@ -3,6 +3,7 @@
 import pytest
 
 from ..pages import PAGE_TYPES, PUBLIC_PAGES
+from .helpers import SCROLLS_SIDEWAYS, TIMELINE_TEXT_OUTSIDE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,10 +71,6 @@ def test_skip_link_moves_focus_to_the_main_content(site, page):
 WIDTHS = [320, 768, 1280]
 # px: was 265 at 320 px and 188 at 768 px before the compact header.
 COMPACT_HEADER = {320: 120, 768: 120}
-SCROLLS_SIDEWAYS = """() => {
-    const root = document.documentElement;
-    return root.scrollWidth > root.clientWidth;
-}"""
 
 
 def test_the_tablet_header_keeps_its_search_form_named_and_usable(site, page):
@@ -136,6 +133,7 @@ def test_pages_fit_every_width_and_200_percent_zoom(site, page, screenshots, nam
                 path=screenshots / f"{name}-{language}-{width}.png", full_page=True
             )
             assert not page.evaluate(SCROLLS_SIDEWAYS), f"{path} scrolls at {width} px"
+            assert page.evaluate(TIMELINE_TEXT_OUTSIDE) == [], f"{path} at {width} px"
             if width in COMPACT_HEADER:
                 header = page.locator(".site-header").bounding_box()["height"]
                 assert header <= COMPACT_HEADER[width], (

@@ -10,7 +10,7 @@ from django.utils import translation
 from programmes.languages import language_codes, text_direction
 from programmes.models import Programme
 
-from .helpers import describe, run_axe
+from .helpers import SCROLLS_SIDEWAYS, TIMELINE_TEXT_OUTSIDE, describe, run_axe
 
 RIGHT_TO_LEFT = [code for code in language_codes() if text_direction(code) == "rtl"]
 pytestmark = pytest.mark.skipif(
@@ -18,10 +18,6 @@ pytestmark = pytest.mark.skipif(
     reason="no right-to-left language configured (make test-languages adds Arabic)",
 )
 WIDTHS = (320, 1280)
-SCROLLS_SIDEWAYS = """() => {
-    const root = document.documentElement;
-    return root.scrollWidth > root.clientWidth;
-}"""
 
 
 @pytest.mark.parametrize("page_name", ["home", "programme"])
@@ -46,5 +42,6 @@ def test_right_to_left_pages_with_a_french_fallback(
             path=screenshots / f"{page_name}-{code}-{width}.png", full_page=True
         )
         assert not page.evaluate(SCROLLS_SIDEWAYS), f"{path} scrolls at {width} px"
+        assert page.evaluate(TIMELINE_TEXT_OUTSIDE) == [], f"{path} at {width} px"
         results = run_axe(page, axe_source)
         assert results["violations"] == [], describe(results["violations"])
