@@ -54,9 +54,24 @@ class TranslationStatusMixin:
         fieldsets = super().get_fieldsets(request, obj)
         if any("source_language" in options["fields"] for _n, options in fieldsets):
             return fieldsets
+        # Read-only, the language by its name ("English"), not its code.
+        field = "source_language"
+        if field in self.get_readonly_fields(request, obj):
+            field = "source_language_name"
         (name, options), *rest = fieldsets
-        first = (name, {**options, "fields": [*options["fields"], "source_language"]})
+        first = (name, {**options, "fields": [*options["fields"], field]})
         return [first, *rest]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Shown only where get_fieldsets puts it (the roles' mixins lock
+        # source_language after this method has run).
+        return [*super().get_readonly_fields(request, obj), "source_language_name"]
+
+    @admin.display(description=_("source language"))
+    def source_language_name(self, obj):
+        if obj is None or not obj.source_language:
+            return _("Chosen on the first save")
+        return language_name(obj.source_language)
 
     @admin.display(description=_("languages"))
     def translation_status(self, obj):
