@@ -86,6 +86,10 @@ def links(tree, selector=".//a"):
     return [a.get("href") for a in tree.iterfind(selector)]
 
 
+# The programme each card of a page links to (its title), not its figures' notes.
+CARD_LINKS = ".//main//article[@class='card']/*[@class='card__title']/a"
+
+
 def preview_url(obj, language):
     """The admin's preview of `obj` in `language`."""
     name = f"admin:programmes_{obj._meta.model_name}_preview"

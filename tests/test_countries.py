@@ -15,7 +15,7 @@ from programmes.content.loading import DEFAULT_CONTENT_FILE
 from programmes.models import LoadedRecord, Programme, Region
 
 from .factories import make_programme, make_region
-from .helpers import links, parse, text_of
+from .helpers import CARD_LINKS, links, parse, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_country_page_lists_the_programmes_that_name_it(
     client, content, url, present, absent
 ):
     tree = parse(client.get(url))
-    cards = links(tree, ".//main//article[@class='card']//a")
+    cards = links(tree, CARD_LINKS)
 
     assert sorted(cards) == sorted(present)
     assert not set(absent) & set(cards)

@@ -9,16 +9,13 @@ from programmes.models import Programme
 from programmes.public.filters import MAX_ORGANISATION_OPTIONS
 
 from .factories import add_participation, make_organisation, make_programme, make_region
-from .helpers import parse, text_of
+from .helpers import CARD_LINKS, links, parse, text_of
 
 pytestmark = pytest.mark.django_db
 
 
 def card_links(response):
-    return [
-        a.get("href")
-        for a in parse(response).iterfind(".//main//article[@class='card']//a")
-    ]
+    return links(parse(response), CARD_LINKS)
 
 
 def heading(response):

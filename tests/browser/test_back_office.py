@@ -308,6 +308,7 @@ def english_statuses(programme):
 
 TRANSLATIONS = {
     "name": "Programme to translate",
+    "slug": "programme-to-translate",  # its English address (issue 19)
     "summary": "A summary to translate.",
     "description": "A description to translate.",
     "facts_note": "A note on the figures.",
@@ -337,7 +338,7 @@ def test_a_translator_brings_a_record_to_100_percent_from_the_dashboard(
     french.step("tableau-de-bord")
     page.locator("a.translate-beside", has_text=record).first.click()
     progress = page.locator(".translate-progress")
-    expect(progress).to_contain_text(re.compile(r"0 sur 4 champs \(0\s%\)"))
+    expect(progress).to_contain_text(re.compile(r"0 sur 5 champs \(0\s%\)"))
     french.step("vue-de-traduction")
 
     page.get_by_role("link", name=re.compile("^Premier champ à traduire")).click()
@@ -354,7 +355,7 @@ def test_a_translator_brings_a_record_to_100_percent_from_the_dashboard(
     expect(page.locator(".messagelist")).to_contain_text(
         f"« {record} » enregistré en anglais"
     )
-    expect(progress).to_contain_text(re.compile(r"4 sur 4 champs \(100\s%\)"))
+    expect(progress).to_contain_text(re.compile(r"5 sur 5 champs \(100\s%\)"))
     expect(page.locator(".translate-links")).to_contain_text(
         "Tous les champs de cet enregistrement sont à jour dans cette langue."
     )
