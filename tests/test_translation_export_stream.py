@@ -86,7 +86,12 @@ def every_kind_of_unit():
     add_participation(programme, organisation, note_fr="Via l’ONUDC.", note_en="")
     source = add_source(programme)
     add_key_fact(programme, source, label_en="")
-    add_result(programme, source)
+    add_result(
+        programme,
+        source,
+        summary_fr=" \tLigne 1\r\nLigne 2 ]]> 🙂 \"q\" 'a' &amp; ",
+        summary_en="Line 1\n\nLine 2 ",
+    )
     return programme
 
 

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
+from translate.misc.xml_helpers import reindent
 from translate.storage import po, xliff, xliff2
 
 from programmes.content.models import HomePage
@@ -112,6 +113,10 @@ class NotesMaker:
         self.admin_addresses = {}
         self.record = (None, None)
         self.page = (None, None)
+        # The same words for every unit (in the target language, active here).
+        self.record_note = gettext("Record: %(record)s (%(kind)s)")
+        self.page_note = gettext("Page: %(address)s")
+        self.admin_note = gettext("Edit in the admin: %(address)s")
 
     def notes(self, status):
         obj = status.obj
@@ -120,18 +125,15 @@ class NotesMaker:
             # Units come record by record: the last record's name only.
             self.record = (
                 record_key,
-                gettext("Record: %(record)s (%(kind)s)")
+                self.record_note
                 % {"record": record_name(obj), "kind": obj._meta.verbose_name},
             )
         notes = [self.record[1], *self.notes_of_field(type(obj), status.field)]
         page = self.page_of(obj, status.language)
         if page:
-            notes.append(
-                gettext("Page: %(address)s") % {"address": self.base_url + page}
-            )
+            notes.append(self.page_note % {"address": self.base_url + page})
         notes.append(
-            gettext("Edit in the admin: %(address)s")
-            % {"address": self.base_url + self.admin_address(status)}
+            self.admin_note % {"address": self.base_url + self.admin_address(status)}
         )
         notes.extend(self.glossary.notes(status.source_text))
         return notes
@@ -275,10 +277,10 @@ class UnitWriter:
         self.store, self.tag = store, tag
         self.parent = store.body
 
-    def unit_bytes(self, unit):
-        """The serialised unit (unit.getunitelement() for XLIFF 2.0)."""
+    def unit_bytes(self):
+        """The serialised unit the store holds (added by store.addunit()),
+        which leaves the store empty for the next."""
         store = self.store
-        store.addunit(unit)
         data = self.serialised()
         store.units.clear()
         for child in list(self.parent):
@@ -342,54 +344,67 @@ def xliff12_store(source, target, datatype="plaintext"):
     )
 
 
-def xliff12_unit(store, status, unit_notes_):
-    unit = store.UnitClass(xml_safe(status.source_text))
-    store.addunit(unit)
-    unit.setid(status.unit_id)
-    unit.target = xml_safe(status.text)
-    unit.set_state_n(
-        {
-            Status.MISSING: unit.S_NEEDS_TRANSLATION,
-            Status.OUTDATED: unit.S_NEEDS_REVIEW,
-            Status.UP_TO_DATE: unit.S_TRANSLATED,
-        }[status.status]
-    )
+# XLIFF 1.2 state and approved="" of each status, as translate-toolkit's
+# set_state_n() writes them.
+XLIFF_12_STATES = {
+    Status.MISSING: ("needs-translation", None),
+    Status.OUTDATED: ("needs-review-translation", "no"),
+    Status.UP_TO_DATE: ("translated", "yes"),
+}
+
+
+def xliff12_unit(status, unit_notes_):
+    """The XLIFF 1.2 <trans-unit> of a status, with no namespace (the file's
+    default one): the element translate-toolkit's xliffunit makes, built with
+    lxml directly (a third of the export's time went into translate-toolkit)."""
+    state, approved = XLIFF_12_STATES[status.status]
+    unit = etree.Element("trans-unit")
+    unit.set(XML_SPACE, "preserve")
+    unit.set("id", status.unit_id)
+    if approved:
+        unit.set("approved", approved)
     max_length = status.max_length
     if max_length:
-        unit.xmlelement.set("maxwidth", str(max_length))
-        unit.xmlelement.set("size-unit", "char")
+        unit.set("maxwidth", str(max_length))
+        unit.set("size-unit", "char")
+    etree.SubElement(unit, "source").text = xml_safe(status.source_text)
+    target_element = etree.SubElement(unit, "target", state=state)
+    target_element.text = xml_safe(status.text)
     for note in unit_notes_:
-        unit.addnote(xml_safe(note), origin="developer")
+        etree.SubElement(unit, "note", {"from": "developer"}).text = xml_safe(note)
     # A context group's name is unique in the file (the 1.2 schema).
-    unit.createcontextgroup(
-        f"{TARGET_DIGEST}.{status.unit_id}",
-        [(TARGET_DIGEST, text_digest(status.text))],
-        "information",
+    group = etree.SubElement(
+        unit,
+        "context-group",
+        name=f"{TARGET_DIGEST}.{status.unit_id}",
+        purpose="information",
     )
+    context = etree.SubElement(group, "context", {"context-type": TARGET_DIGEST})
+    context.text = text_digest(status.text)
     if status.status == Status.OUTDATED and status.source_text_then:
         # The source as it was when this translation was written, with it.
-        unit.addalttrans(
-            xml_safe(status.text),
-            origin=ORIGINAL,
-            sourcetxt=xml_safe(status.source_text_then),
-        )
-        unit.xmlelement[-1].set("alttranstype", "previous-version")
-    return unit
+        previous = etree.SubElement(unit, "alt-trans")
+        previous.set(XML_SPACE, "preserve")
+        previous.set("origin", ORIGINAL)
+        previous.set("alttranstype", "previous-version")
+        etree.SubElement(previous, "source").text = xml_safe(status.source_text_then)
+        etree.SubElement(previous, "target").text = xml_safe(status.text)
+    # Indented as translate-toolkit indents a <trans-unit> (level 3: xliff,
+    # file, body, trans-unit).
+    reindent(unit, level=3, **xliff.xlifffile.XMLindent)
+    return etree.tostring(unit, encoding="unicode", with_tail=False).encode()
 
 
 def xliff12_file(units, source, target, out):
     """Writes XLIFF 1.2; `datatype` is html when a unit is rich text, known at
     the end: the units wait in a temporary file (on disk past 1 MB)."""
-    writer = UnitWriter(xliff12_store(source, target), "trans-unit")
     rich = False
     with SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         count = 0
         for status, unit_notes_ in units:
             rich = rich or is_rich_text(status)
-            unit = xliff12_unit(writer.store, status, unit_notes_)
-            # Each unit as one line of the spool (its XML holds no raw newline
-            # outside text, which the spool keeps as it is): lengths instead.
-            data = writer.unit_bytes(unit)
+            # Each unit's length, then its bytes.
+            data = xliff12_unit(status, unit_notes_)
             spool.write(len(data).to_bytes(8, "big"))
             spool.write(data)
             count += 1
@@ -446,12 +461,8 @@ def xliff20_file(units, source, target, out):
 
     def units_bytes():
         for status, unit_notes_ in units:
-            unit = xliff20_unit(writer.store, status, unit_notes_)
-            # addunit again in unit_bytes: one unit in the store at a time.
-            writer.store.units.clear()
-            for child in list(writer.parent):
-                writer.parent.remove(child)
-            yield writer.unit_bytes(unit)
+            xliff20_unit(writer.store, status, unit_notes_)
+            yield writer.unit_bytes()
 
     frame_store = new_store()
     final = UnitWriter(frame_store, "unit")
