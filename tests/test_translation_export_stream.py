@@ -3,9 +3,11 @@ whole file translate-toolkit built in memory before, with notes made once per
 field, record and text."""
 
 import re
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -214,3 +216,22 @@ def test_field_notes_are_made_once_per_field():
     fields = {status.field for status in statuses}
     assert len(statuses) > len(fields) >= 2
     assert set(maker.field_notes) == {(Programme, name) for name in fields}
+
+
+def test_the_command_writes_the_file_it_names_or_says_why_not(tmp_path):
+    every_kind_of_unit()
+    path = tmp_path / "all.xlf"
+
+    call_command(
+        "export_translations", "--target=en", f"--output={path}", stdout=StringIO()
+    )
+
+    new = path.read_bytes()
+    assert new == export_translations("en", "xliff", base_url=settings.SITE_URL).data
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command(
+            "export_translations",
+            "--target=en",
+            f"--output={tmp_path / 'missing' / 'all.xlf'}",
+            stdout=StringIO(),
+        )

@@ -261,45 +261,33 @@ def is_rich_text(status):
     return status.field in type(status.obj).rich_text_fields
 
 
-# The writers build each unit as translate-toolkit does in a whole file, in a
-# one-unit file of the same shape, and write the unit's XML (or PO entry) as
-# that file serialises it: the bytes of a file translate-toolkit would write
-# with all the units, without holding them (tests/test_translation_exchange.py
+# The writers write the file unit by unit, never holding it: XLIFF units are
+# built with lxml and indented as translate-toolkit would (its reindent), the
+# file around them (head, separator, tail) is the one translate-toolkit writes;
+# PO entries are translate-toolkit's. The bytes are those of the whole file
+# translate-toolkit built in memory before (tests/test_translation_export_stream.py
 # compares the two).
 
 
 class UnitWriter:
-    """Writes units of an XLIFF file one at a time, as `store` (a
-    translate-toolkit store with no unit yet) serialises them: `tag` is the
-    unit element's name ("trans-unit", "unit")."""
+    """Writes an XLIFF file of `store` (a translate-toolkit store with no unit
+    yet) around units serialised one at a time: `tag` is the unit element's
+    name ("trans-unit", "unit")."""
 
     def __init__(self, store, tag):
         self.store, self.tag = store, tag
         self.parent = store.body
 
-    def unit_bytes(self):
-        """The serialised unit the store holds (added by store.addunit()),
-        which leaves the store empty for the next."""
-        store = self.store
-        data = self.serialised()
-        store.units.clear()
-        for child in list(self.parent):
-            self.parent.remove(child)
-        start = data.index(f"<{self.tag}".encode())
-        end = data.rindex(f"</{self.tag}>".encode()) + len(self.tag) + 3
-        return data[start:end]
-
     def serialised(self):
         etree.cleanup_namespaces(self.store.document)
         return bytes(self.store)
 
-    def frame(self, make_unit):
+    def frame(self):
         """(head, separator, tail): the file around its units, as found in
-        the store's file with two units made by make_unit()."""
+        the store's file with two units."""
         store = self.store
-        first, second = make_unit(), make_unit()
-        store.addunit(first)
-        store.addunit(second)
+        store.addunit(store.UnitClass(""))
+        store.addunit(store.UnitClass(""))
         data = self.serialised()
         store.units.clear()
         for child in list(self.parent):
@@ -313,13 +301,13 @@ class UnitWriter:
             data[data.rindex(closing) + len(closing) :],
         )
 
-    def write(self, units_bytes, out, make_unit):
+    def write(self, units_bytes, out):
         """Writes the file: units_bytes yields each unit's bytes."""
         first = next(units_bytes, None)
         if first is None:
             out.write(self.serialised())
             return
-        head, separator, tail = self.frame(make_unit)
+        head, separator, tail = self.frame()
         out.write(head)
         out.write(first)
         for data in units_bytes:
@@ -418,55 +406,51 @@ def xliff12_file(units, source, target, out):
             xliff12_store(source, target, "html" if rich else "plaintext"),
             "trans-unit",
         )
-        final.write(spooled(), out, lambda: final.store.UnitClass(""))
+        final.write(spooled(), out)
 
 
 # Units wait in memory up to this size, then on disk.
 SPOOL_BYTES = 1024 * 1024
 
 
-def xliff20_unit(store, status, unit_notes_):
-    unit = store.UnitClass(xml_safe(status.source_text))
-    unit.setid(status.unit_id)
-    if status.text:
-        unit.target = xml_safe(status.text)
+def xliff20_unit(status, unit_notes_):
+    """The XLIFF 2.0 <unit> of a status, with no namespace (the file's default
+    one), as translate-toolkit's Xliff2Unit wrote it once moved into the shape
+    the XLIFF 2.0 schema asks for: built with lxml directly."""
+    unit = etree.Element("unit", id=status.unit_id)
+    # xml:space on the unit, where the XLIFF 2.0 schema allows it (not on the
+    # segment): its source and target inherit it (tools, translate-toolkit
+    # included, read it from the nearest ancestor).
+    unit.set(XML_SPACE, "preserve")
+    # Modules first, then the notes.
+    unit.append(digest_metadata(status.text))
+    if unit_notes_:
+        notes = etree.SubElement(unit, "notes")
+        for note in unit_notes_:
+            element = etree.SubElement(notes, "note", category="developer")
+            element.text = xml_safe(note)
     # The segment's state: "initial" for work to do, else "translated".
-    unit.markfuzzy(status.status != Status.UP_TO_DATE)
-    for note in unit_notes_:
-        unit.addnote(xml_safe(note), origin="developer")
-    store.addunit(unit)
-    # translate-toolkit puts <notes> in the segment; XLIFF 2.0 wants them
-    # first in the unit.
-    notes_element = unit.xmlelement.find(unit.namespaced("notes"))
-    if notes_element is not None:
-        unit.getunitelement().insert(0, notes_element)
-    # Modules come before the notes.
-    unit.getunitelement().insert(0, digest_metadata(status.text))
-    # And xml:space on the segment, where the XLIFF 2.0 schema does not
-    # allow it: on the unit, its source and target inherit it (tools,
-    # translate-toolkit included, read it from the nearest ancestor).
-    space = unit.xmlelement.attrib.pop(XML_SPACE, None)
-    if space is not None:
-        unit.getunitelement().set(XML_SPACE, space)
-    return unit
+    segment = etree.SubElement(
+        unit,
+        "segment",
+        state="translated" if status.status == Status.UP_TO_DATE else "initial",
+    )
+    etree.SubElement(segment, "source").text = xml_safe(status.source_text)
+    if status.text:
+        etree.SubElement(segment, "target").text = xml_safe(status.text)
+    # Indented as translate-toolkit indents a <unit> (level 2: xliff, file).
+    reindent(unit, level=2, **xliff2.Xliff2File.XMLindent)
+    return etree.tostring(unit, encoding="unicode", with_tail=False).encode()
 
 
 def xliff20_file(units, source, target, out):
-    def new_store():
-        store = xliff2.Xliff2File(sourcelanguage=source, targetlanguage=target)
-        store.body.set("original", ORIGINAL)
-        return store
-
-    writer = UnitWriter(new_store(), "unit")
-
-    def units_bytes():
-        for status, unit_notes_ in units:
-            xliff20_unit(writer.store, status, unit_notes_)
-            yield writer.unit_bytes()
-
-    frame_store = new_store()
-    final = UnitWriter(frame_store, "unit")
-    final.write(units_bytes(), out, lambda: frame_store.UnitClass(""))
+    store = xliff2.Xliff2File(sourcelanguage=source, targetlanguage=target)
+    store.body.set("original", ORIGINAL)
+    writer = UnitWriter(store, "unit")
+    writer.write(
+        (xliff20_unit(status, unit_notes_) for status, unit_notes_ in units),
+        out,
+    )
 
 
 def digest_metadata(text):
