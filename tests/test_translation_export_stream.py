@@ -235,3 +235,32 @@ def test_the_command_writes_the_file_it_names_or_says_why_not(tmp_path):
             f"--output={tmp_path / 'missing' / 'all.xlf'}",
             stdout=StringIO(),
         )
+
+
+def test_page_addresses_reverse_once_per_kind_and_language(monkeypatch):
+    first, second = make_programme(), make_programme()
+    # A slug the <slug:…> converter refuses (written past the form): no page,
+    # as page_address() says.
+    Programme.objects.filter(pk=second.pk).update(slug_en="été-2026")
+    second.refresh_from_db()
+    calls = []
+    real = Programme.get_absolute_url
+
+    def counted(self):
+        calls.append(self.slug)
+        return real(self)
+
+    monkeypatch.setattr(Programme, "get_absolute_url", counted)
+    maker = NotesMaker("fr", "en")
+
+    for language in ("en", "fr", "en"):
+        for programme in (first, second, first):
+            assert maker.page_address(programme, language) == (
+                writing.page_address(programme, language)
+            )
+
+    made = [slug for slug in calls if slug == writing.STAND_IN_SLUG]
+    assert len(made) == 2  # one per language
+    with translation.override("en"):
+        assert maker.page_address(first, "en") == first.get_absolute_url()
+    assert maker.page_address(second, "en") == ""

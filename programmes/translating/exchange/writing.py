@@ -1,5 +1,6 @@
 """Writing XLIFF 1.2, XLIFF 2.0 and PO files of the translations to do."""
 
+import re
 from copy import copy
 from dataclasses import dataclass
 from io import BytesIO
@@ -111,6 +112,7 @@ class NotesMaker:
         self.glossary = glossary.NotesMaker(source, target, glossary_terms)
         self.field_notes = {}
         self.admin_addresses = {}
+        self.page_templates = {}
         self.record = (None, None)
         self.page = (None, None)
         # The same words for every unit (in the target language, active here).
@@ -148,8 +150,27 @@ class NotesMaker:
         page = obj.programme if is_programme_row(obj) else obj
         key = (type(page), page.pk, language)
         if self.page[0] != key:
-            self.page = (key, page_address(page, language))
+            self.page = (key, self.page_address(page, language))
         return self.page[1]
+
+    def page_address(self, page, language):
+        """page_address(page, language), reverse()d once per kind of page and
+        language with a stand-in slug, the record's put in its place."""
+        if isinstance(page, HomePage) or not hasattr(page, "get_absolute_url"):
+            return page_address(page, language)
+        for code in [language, *(c for c in language_codes() if c != language)]:
+            slug = getattr(page, build_localized_fieldname("slug", code), None)
+            if not slug:
+                continue
+            key = (type(page), code)
+            if key not in self.page_templates:
+                self.page_templates[key] = page_template(page, code)
+            template = self.page_templates[key]
+            # A slug the address's converter refuses: reverse() says so.
+            if template is None or not SLUG.fullmatch(slug):
+                return page_address(page, language)
+            return slug.join(template)
+        return ""
 
     def admin_address(self, status):
         """status.admin_url(), reverse()d once per field of a kind of record
@@ -169,6 +190,25 @@ class NotesMaker:
             self.admin_addresses[key] = address.split(str(STAND_IN_PK))
         before, after = self.admin_addresses[key]
         return f"{before}{obj.programme_id if row else obj.pk}{after}"
+
+
+# The <slug:…> converter's pattern; a slug no record has.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+STAND_IN_SLUG = "x-stand-in-slug-918273645"
+
+
+def page_template(page, code):
+    """(before, after) the slug in the address of a page of `page`'s kind in
+    language `code`, else None."""
+    stand_in = copy(page)
+    setattr(stand_in, build_localized_fieldname("slug", code), STAND_IN_SLUG)
+    with translation.override(code):
+        try:
+            address = stand_in.get_absolute_url()
+        except NoReverseMatch:
+            return None
+    parts = address.split(STAND_IN_SLUG)
+    return parts if len(parts) == 2 else None
 
 
 def field_notes(model, name):
