@@ -12,7 +12,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
-from translate.misc.xml_helpers import reindent
 from translate.storage import po, xliff, xliff2
 
 from programmes.content.models import HomePage
@@ -418,9 +417,25 @@ def xliff12_unit(status, unit_notes_):
         etree.SubElement(previous, "source").text = xml_safe(status.source_text_then)
         etree.SubElement(previous, "target").text = xml_safe(status.text)
     # Indented as translate-toolkit indents a <trans-unit> (level 3: xliff,
-    # file, body, trans-unit).
-    reindent(unit, level=3, **xliff.xlifffile.XMLindent)
+    # file, body, trans-unit), where xml:space="preserve" keeps the
+    # <alt-trans>'s first line.
+    indent_children(unit, 3)
+    indent_children(group, 4)
+    if status.status == Status.OUTDATED and status.source_text_then:
+        indent_children(previous, 4, text=False)
     return etree.tostring(unit, encoding="unicode", with_tail=False).encode()
+
+
+def indent_children(element, level, text=True):
+    """Each child of `element` on a line of its own, at `level` + 1, and the
+    closing tag at `level`, as translate-toolkit's reindent() does (two spaces
+    a level), for an element with children and without text of its own."""
+    inner = "\n" + "  " * (level + 1)
+    if text:
+        element.text = inner
+    for child in element:
+        child.tail = inner
+    element[-1].tail = "\n" + "  " * level
 
 
 def xliff12_file(units, source, target, out):
@@ -479,7 +494,10 @@ def xliff20_unit(status, unit_notes_):
     if status.text:
         etree.SubElement(segment, "target").text = xml_safe(status.text)
     # Indented as translate-toolkit indents a <unit> (level 2: xliff, file).
-    reindent(unit, level=2, **xliff2.Xliff2File.XMLindent)
+    indent_children(unit, 2)
+    for element in unit:
+        indent_children(element, 3)
+    indent_children(unit[0][0], 4)  # <mda:metaGroup>
     return etree.tostring(unit, encoding="unicode", with_tail=False).encode()
 
 
