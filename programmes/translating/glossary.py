@@ -7,7 +7,9 @@
   new one), so a page costs at most one query more, and none once cached.
 - `notes_for(text, source_language, target_language)`: export notes naming
   the glossary pairs found in a source text, in the active language (the
-  export's target language, programmes/translating/exchange/).
+  export's target language, programmes/translating/exchange/). An export makes
+  them with `NotesMaker(source, target).notes(text)`: the same notes, each
+  pattern compiled once, repeated texts matched once.
 - `wrong_language_terms(text, language)`: terms of another language used in a
   text written in `language` ("ONUDC" in English), as (found, expected) pairs:
   warnings on import (programmes/translating/exchange/).

@@ -98,10 +98,10 @@ STAND_IN_PK = 918273645
 
 class NotesMaker:
     """notes(status): the context for the translator of each unit, in the
-    target language (theirs), as unit_notes() gives it, made cheaply for a
-    whole file: labels once per field, each record's page address once, the
-    admin's address reversed once per kind of record, glossary terms matched
-    with precompiled patterns (glossary.NotesMaker).
+    target language (theirs), made cheaply for a whole file: labels once per
+    field, each record's name and page address once, addresses reverse()d
+    once per kind of record and language (stand-in id or slug), glossary terms
+    matched with precompiled patterns (glossary.NotesMaker).
 
     Made and used inside translation.override(target).
     """
@@ -227,14 +227,6 @@ def field_notes(model, name):
     else:
         notes.append(gettext("Plain text: no HTML tags."))
     return notes
-
-
-def unit_notes(status, base_url, glossary_terms):
-    """Context for the translator, in the target language (theirs): one
-    unit's notes (an export makes them with NotesMaker)."""
-    return NotesMaker(status.source, status.language, base_url, glossary_terms).notes(
-        status
-    )
 
 
 @dataclass
