@@ -19,6 +19,7 @@ from programmes.translating.exchange.writing import (
     export_translations,
     statuses_to_export,
 )
+from programmes.translating.status import states_by_key
 
 from . import exchange_writers_before as before
 from .factories import (
@@ -264,3 +265,19 @@ def test_page_addresses_reverse_once_per_kind_and_language(monkeypatch):
     with translation.override("en"):
         assert maker.page_address(first, "en") == first.get_absolute_url()
     assert maker.page_address(second, "en") == ""
+
+
+def test_the_export_reads_the_states_of_its_language_only():
+    programme = every_kind_of_unit()
+    every = states_by_key([programme])
+    english = states_by_key([programme], {"en"})
+
+    assert {key[-1] for key in every} > {"en"}
+    assert english == {key: state for key, state in every.items() if key[-1] == "en"}
+    (status,) = (
+        status
+        for status in statuses_to_export("en", models_=[Programme])
+        if status.field == "facts_note"
+    )
+    # The source the translation was made from, read from its state.
+    assert status.source_text_then == "Une note."
