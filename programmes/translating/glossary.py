@@ -7,7 +7,9 @@
   new one), so a page costs at most one query more, and none once cached.
 - `notes_for(text, source_language, target_language)`: export notes naming
   the glossary pairs found in a source text, in the active language (the
-  export's target language, programmes/translating/exchange/).
+  export's target language, programmes/translating/exchange/). An export makes
+  them with `NotesMaker(source, target).notes(text)`: the same notes, each
+  pattern compiled once, repeated texts matched once.
 - `wrong_language_terms(text, language)`: terms of another language used in a
   text written in `language` ("ONUDC" in English), as (found, expected) pairs:
   warnings on import (programmes/translating/exchange/).
@@ -22,6 +24,7 @@ acronyms as written ("onudc" is not "ONUDC"), phrases in any case.
 
 import html
 import re
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.utils.html import format_html
@@ -66,8 +69,15 @@ def found_terms(text, language, glossary=None):
 
 
 def notes_for(text, source_language, target_language, glossary=None):
+    return glossary_notes(
+        found_terms(text, source_language, glossary), source_language, target_language
+    )
+
+
+def glossary_notes(found, source_language, target_language):
+    """The export notes of the terms `found` in a text of `source_language`."""
     notes = []
-    for term in found_terms(text, source_language, glossary):
+    for term in found:
         target = term_in(term, target_language)
         if not target:
             continue
@@ -83,6 +93,35 @@ def notes_for(text, source_language, target_language, glossary=None):
             note = gettext("Glossary: %(term)s → %(translation)s")
         notes.append(note % words)
     return notes
+
+
+class NotesMaker:
+    """notes(text): notes_for(text, source, target) for many texts, as an
+    export asks for them: each term's pattern compiled once, acronyms (matched
+    as written) looked for as plain substrings first, and the notes of the last
+    few thousand distinct texts kept (fields of many records repeat a text).
+    """
+
+    def __init__(self, source_language, target_language, glossary=None):
+        self.source, self.target = source_language, target_language
+        self.matchers = []
+        for term in glossary if glossary is not None else terms():
+            form = term_in(term, source_language)
+            if form:
+                pattern = pattern_for(form)
+                # An acronym's pattern is case-sensitive: no match without the
+                # substring. A phrase's ignores case: always searched.
+                needle = form if not pattern.flags & re.IGNORECASE else ""
+                self.matchers.append((term, needle, pattern))
+        self.notes = lru_cache(maxsize=4096)(self.make_notes)
+
+    def make_notes(self, text):
+        found = [
+            term
+            for term, needle, pattern in self.matchers
+            if (not needle or needle in text) and pattern.search(text)
+        ]
+        return tuple(glossary_notes(found, self.source, self.target))
 
 
 def wrong_language_terms(text, language, glossary=None):

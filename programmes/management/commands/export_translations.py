@@ -83,16 +83,18 @@ class Command(BaseCommand):
             f"Exporting the {what} to translate into {target} as "
             f"{FORMAT_NAMES[file_format]} to {output}…"
         )
-        export = export_translations(
-            target,
-            file_format,
-            only_outdated=only_outdated,
-            models_=models_,
-            ids=ids,
-            base_url=options["base_url"] or settings.SITE_URL,
-        )
         try:
-            output.write_bytes(export.data)
+            # Written unit by unit: memory holds one chunk of records.
+            with output.open("wb") as file:
+                export = export_translations(
+                    target,
+                    file_format,
+                    only_outdated=only_outdated,
+                    models_=models_,
+                    ids=ids,
+                    base_url=options["base_url"] or settings.SITE_URL,
+                    output=file,
+                )
         except OSError as error:
             raise CommandError(
                 f"Cannot write {output}: {error.strerror}. Choose another --output."
