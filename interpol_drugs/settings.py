@@ -29,6 +29,18 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be 1 or 0 (true/false), not {value!r}.")
 
 
+def env_int(name, default):
+    """A whole number of at least 0 (a count, seconds, days), else a clear error."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    if value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(
+        f"{name} must be a whole number (0 or more), not {value!r}."
+    )
+
+
 def env_list(name, default=""):
     return [
         item.strip()
@@ -160,7 +172,7 @@ DATABASES = {
 }
 # PostgreSQL cancels a statement that runs longer than this, so that one slow
 # query cannot hold a worker (and its connection) for ever.
-DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", 30000))
+DB_STATEMENT_TIMEOUT_MS = env_int("DJANGO_DB_STATEMENT_TIMEOUT_MS", 30000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
@@ -292,9 +304,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_HSTS_SECONDS = (
-    int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000)) if HTTPS else 0
-)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -447,7 +457,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # How long browsers, proxies and CDNs may keep a public page before asking
 # again (then five times as long serving it stale while they ask). The
 # application's own page cache is always exact (interpol_drugs/page_cache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
 
 # ---------------------------------------------------------------------------
 # Bad input (tests/test_hostile_input.py)
@@ -468,7 +478,7 @@ BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", DATA_DIR / "backups"))
 # ---------------------------------------------------------------------------
 # Days after which the last run of check_links counts as overdue: the editors'
 # home and `check --database default` say so. A weekly run leaves a day spare.
-LINK_CHECKS_OVERDUE_DAYS = int(os.environ.get("DJANGO_LINK_CHECKS_OVERDUE_DAYS", 8))
+LINK_CHECKS_OVERDUE_DAYS = env_int("DJANGO_LINK_CHECKS_OVERDUE_DAYS", 8)
 
 # ---------------------------------------------------------------------------
 # Staff accounts: login lockout, two-step verification, sessions (accounts/)

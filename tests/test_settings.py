@@ -43,6 +43,23 @@ def test_a_bad_boolean_says_what_is_expected(monkeypatch):
         site_settings.env_bool("DJANGO_DEBUG")
 
 
+@pytest.mark.parametrize(("value", "expected"), [("12", 12), ("0", 0), ("", 8)])
+def test_whole_number_variables(monkeypatch, value, expected):
+    monkeypatch.setenv("DJANGO_LINK_CHECKS_OVERDUE_DAYS", value)
+
+    assert site_settings.env_int("DJANGO_LINK_CHECKS_OVERDUE_DAYS", 8) == expected
+
+
+@pytest.mark.parametrize("value", ["eight", "-1", "2.5"])
+def test_a_bad_whole_number_says_what_is_expected(monkeypatch, value):
+    monkeypatch.setenv("DJANGO_HSTS_SECONDS", value)
+
+    with pytest.raises(
+        ImproperlyConfigured, match="DJANGO_HSTS_SECONDS must be a whole"
+    ):
+        site_settings.env_int("DJANGO_HSTS_SECONDS", 0)
+
+
 def test_debug_is_off_unless_asked_for():
     assert settings_value("DEBUG") == "False"
     assert settings_value("DEBUG", DJANGO_DEBUG="1") == "True"
