@@ -16,17 +16,19 @@ them.
 import csv
 from dataclasses import dataclass
 from itertools import islice
-from urllib.parse import quote
 
-from django.db.models import F, OuterRef, QuerySet
+from django.db.models import F
 from django.http import StreamingHttpResponse
-from django.urls import reverse
-from django.utils import translation
-from django.utils.encoding import iri_to_uri
-from django.utils.http import RFC3986_SUBDELIMS
 from modeltranslation.utils import resolution_order
 
-from programmes.content.facts import MEASURES, KeyFact, row_as_json, row_from_json
+from programmes.content.addresses import STAND_IN_PK, STAND_IN_SLUG, AddressPattern
+from programmes.content.facts import (
+    MEASURES,
+    KeyFact,
+    figure_annotation,
+    key_figure_annotations,
+    row_from_json,
+)
 from programmes.content.rich_text import plain_text
 from programmes.languages import language_codes
 
@@ -275,42 +277,15 @@ PROGRAMME_COLUMNS = [
 ]
 
 
-def figure_annotations(languages):
-    """Each programme's key fact for each measure, as JSON read in the
-    programmes' own query, with its source's address and titles."""
-    titles = {f"source_title_{code}": F(f"source__title_{code}") for code in languages}
-    return {
-        f"figure_{measure}": row_as_json(
-            KeyFact,
-            # A plain QuerySet: modeltranslation's would add columns to values().
-            QuerySet(KeyFact)
-            .filter(programme=OuterRef("pk"), measure=measure)
-            .order_by("pk"),
-            source_url=F("source__url"),
-            **titles,
-        )
-        for measure in MEASURES
-    }
-
-
 def address_maker(request, name, language=None, **placeholder):
     """address(value): the absolute address of `name` with `value` for its one
-    argument, as request.build_absolute_uri(reverse(...)) gives it.
-
-    reverse() is called once, with `placeholder` (argument=a value its
-    converter accepts and no address holds otherwise): it costs a tenth of a
-    millisecond, and three per programme made the CSV a third slower.
-    """
+    argument, as request.build_absolute_uri(reverse(...)) gives it, with one
+    reverse() (placeholder: argument=stand-in, content/addresses.py): three
+    reverse() per programme made the CSV a third slower."""
     ((argument, stand_in),) = placeholder.items()
-    with translation.override(language):
-        template = request.build_absolute_uri(
-            reverse(name, kwargs={argument: stand_in})
-        )
-    before, after = template.split(str(stand_in))
-    # What reverse() does to an argument, then build_absolute_uri.
-    return lambda value: (
-        before + iri_to_uri(quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@")) + after
-    )
+    pattern = AddressPattern(name, argument, stand_in)
+    origin = request.build_absolute_uri("/")[:-1]
+    return lambda value: origin + pattern(value, language)
 
 
 def stored_codes(value):
@@ -329,7 +304,11 @@ def programme_rows(request):
         for name in ("name", "summary", "description", "facts_note", "website", "slug")
         for code in every
     ]
-    figures = figure_annotations(every)
+    # Each programme's key figures, with their source's address and titles.
+    figures = key_figure_annotations(
+        source_url=F("source__url"),
+        **{f"source_title_{code}": F(f"source__title_{code}") for code in every},
+    )
     values = queries.programme_values(
         "id",
         "acronym",
@@ -345,11 +324,11 @@ def programme_rows(request):
     }
     pages = {
         code: address_maker(
-            request, "programmes:programme_detail", code, slug="csv-stand-in"
+            request, "programmes:programme_detail", code, slug=STAND_IN_SLUG
         )
         for code in codes
     }
-    api_url = address_maker(request, "api:programme_detail", pk=918273645)
+    api_url = address_maker(request, "api:programme_detail", pk=STAND_IN_PK)
     organisation_fields = [f"name_{code}" for code in every]
     while chunk := list(islice(values, CHUNK_SIZE)):
         organisations = queries.organisations_of(
@@ -364,7 +343,7 @@ def programme_rows(request):
                 organisations=organisations[row["id"]],
                 countries=countries,
                 figures={
-                    measure: row_from_json(KeyFact, row[f"figure_{measure}"])
+                    measure: row_from_json(KeyFact, row[figure_annotation(measure)])
                     for measure in MEASURES
                 },
                 regions=[

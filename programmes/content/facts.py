@@ -234,7 +234,7 @@ class KeyFact(Figure):
     @classmethod
     def annotations_for_programmes(cls):
         """For ProgrammeQuerySet.with_key_figures (key_figure_annotations)."""
-        return key_figure_annotations()
+        return key_figure_annotations(source_number=source_number())
 
     @classmethod
     def measured_for(cls, programme):
@@ -472,13 +472,10 @@ def figure_annotation(measure):
     return f"figure_{measure}"
 
 
-def key_figure_annotations():
-    """Annotations giving each programme its key fact for each measure (period,
-    budget, stated countries) as JSON, with the number of its source: read in
-    the programmes' own query, so that cards, the comparison table, the
-    timeline, the API lists and the CSV show dated, sourced figures at no
-    extra query."""
-    sources_before = (
+def source_number():
+    """A key fact's source's number in its programme's list of sources (the
+    [n] of its note), as a subquery of the key fact."""
+    return Subquery(
         models.QuerySet(Source)
         .filter(programme=OuterRef("programme_id"))
         .filter(
@@ -491,8 +488,18 @@ def key_figure_annotations():
         .order_by()
         .values("programme")
         .annotate(count=Count("pk"))
-        .values("count")
+        .values("count"),
+        output_field=models.IntegerField(),
     )
+
+
+def key_figure_annotations(**source_fields):
+    """Annotations giving each programme its key fact for each measure (period,
+    budget, stated countries) as JSON, with `source_fields` (what the reader
+    needs of its source: its number on pages, its address and titles in the
+    CSV): read in the programmes' own query, so that cards, the comparison
+    table, the timeline, the API lists and the CSV show dated, sourced figures
+    at no extra query."""
     return {
         figure_annotation(measure): row_as_json(
             KeyFact,
@@ -500,7 +507,7 @@ def key_figure_annotations():
             models.QuerySet(KeyFact)
             .filter(programme=OuterRef("pk"), measure=measure)
             .order_by("pk"),
-            source_number=Subquery(sources_before, output_field=models.IntegerField()),
+            **source_fields,
         )
         for measure in MEASURES
     }

@@ -7,7 +7,7 @@ content, an answer costs one page of records: the index counts them and reads
 each section's newest change with one aggregate, and a section page reads its
 slice of records only. Addresses are built without one reverse() per record
 and language: the pattern is reversed once per language with a stand-in slug
-(SlugAddresses).
+(content/addresses.py).
 """
 
 from urllib.parse import urlsplit
@@ -18,9 +18,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Value
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import cached_property
 
+from programmes.content.addresses import STAND_IN_SLUG, AddressPattern
 from programmes.content.geography import Geography
 from programmes.content.models import HomePage, Organisation, Programme, Region
 
@@ -121,32 +121,6 @@ class I18nSitemap(Sitemap):
         return hreflang_languages(item)
 
 
-class SlugAddresses:
-    """A detail page's path in the active language, one reverse() per language.
-
-    reverse() of a stand-in slug, then the record's slug put in its place:
-    the same path as get_absolute_url(), without resolving the pattern for
-    every record and language (34,096 reverse() calls for 2,000 programmes).
-    """
-
-    # Matches <slug:slug>; it is only ever looked for in the reversed stand-in
-    # path, so any record's slug (ASCII, as <slug:> requires) goes in as it is.
-    STAND_IN = "slug"
-
-    def __init__(self, url_name, argument="slug"):
-        self.url_name = url_name
-        self.argument = argument
-        self.patterns = {}
-
-    def __call__(self, slug):
-        language = translation.get_language()
-        if language not in self.patterns:
-            path = reverse(self.url_name, kwargs={self.argument: self.STAND_IN})
-            self.patterns[language] = path.split(self.STAND_IN)
-        before, after = self.patterns[language]
-        return f"{before}{slug}{after}"
-
-
 class TranslatedSlugSitemap(I18nSitemap):
     """Objects' pages: one per language, at the language's slug or, in a
     language without one, at the default language's (content.bases.with_slug).
@@ -156,7 +130,7 @@ class TranslatedSlugSitemap(I18nSitemap):
     url_name = ""
 
     def __init__(self):
-        self.address = SlugAddresses(self.url_name)
+        self.address = AddressPattern(self.url_name, "slug", STAND_IN_SLUG)
 
     def items(self):
         return self.model.objects.published().order_by("pk")
@@ -261,7 +235,9 @@ class CountrySitemap(I18nSitemap):
         return sorted(newest.items())
 
     def __init__(self):
-        self.address = SlugAddresses("programmes:country_detail", argument="code")
+        self.address = AddressPattern(
+            "programmes:country_detail", "code", STAND_IN_SLUG
+        )
 
     def location(self, item):
         return self.address(item[0].lower())

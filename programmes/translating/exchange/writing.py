@@ -14,6 +14,7 @@ from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
 from translate.storage import po, xliff, xliff2
 
+from programmes.content.addresses import STAND_IN_PK, STAND_IN_SLUG, split_around
 from programmes.content.models import HomePage
 from programmes.content.rich_text import ALLOWED_TAGS
 from programmes.languages import language_codes
@@ -90,10 +91,6 @@ def page_address(obj, language):
                 except NoReverseMatch:
                     return ""
     return ""
-
-
-# An id no record has, whose address reverse() makes once per kind of record.
-STAND_IN_PK = 918273645
 
 
 class NotesMaker:
@@ -173,7 +170,7 @@ class NotesMaker:
 
     def admin_address(self, status):
         """status.admin_url(), reverse()d once per field of a kind of record
-        with a stand-in id (as programmes/api/downloads.py's address_maker)."""
+        with a stand-in id (content/addresses.py)."""
         obj = status.obj
         row = is_programme_row(obj)
         key = (type(obj), status.field, status.language)
@@ -186,14 +183,13 @@ class NotesMaker:
             address = FieldStatus(
                 stand_in, status.field, status.language, status.status, status.values
             ).admin_url()
-            self.admin_addresses[key] = address.split(str(STAND_IN_PK))
+            self.admin_addresses[key] = split_around(address, STAND_IN_PK)
         before, after = self.admin_addresses[key]
         return f"{before}{obj.programme_id if row else obj.pk}{after}"
 
 
-# The <slug:…> converter's pattern; a slug no record has.
+# The <slug:…> converter's pattern.
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-STAND_IN_SLUG = "x-stand-in-slug-918273645"
 
 
 def page_template(page, code):
@@ -206,8 +202,7 @@ def page_template(page, code):
             address = stand_in.get_absolute_url()
         except NoReverseMatch:
             return None
-    parts = address.split(STAND_IN_SLUG)
-    return parts if len(parts) == 2 else None
+    return split_around(address, STAND_IN_SLUG)
 
 
 def field_notes(model, name):
