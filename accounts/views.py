@@ -3,6 +3,7 @@ import logging
 import django_otp
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from .forms import VerificationCodeForm
@@ -28,7 +29,7 @@ def two_factor(request, admin_site):
         "device": device,
     }
     if device is not None and user.is_verified():
-        return render(request, "accounts/two_factor.html", context)
+        return TemplateResponse(request, "accounts/two_factor.html", context)
 
     # Either a new device waiting for its first code, or a confirmed one whose
     # code this session has not given yet (it began before the device existed).
@@ -44,7 +45,7 @@ def two_factor(request, admin_site):
         return redirect("admin:index")
     if not device.confirmed:
         context |= {"qr_code": qr_code_svg(device), "secret": readable_secret(device)}
-    return render(
+    return TemplateResponse(
         request, "accounts/two_factor.html", context | {"form": form, "pending": device}
     )
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.template import Template
+from django.test import Client, override_settings
 
 from programmes.editing.roles import ADMINISTRATORS, EDITORS, TRANSLATORS
 from programmes.models import GlossaryTerm
@@ -16,6 +17,11 @@ from .helpers import (
     staff_member,
     worker_redis_url,
 )
+
+# Template rendering as Django runs it, captured before the test environment
+# instruments it (templates_render_as_in_production below).
+RENDER_AS_IN_PRODUCTION = Template._render
+SEND_REQUEST = Client.request
 
 # Fixtures through which a test reaches the database.
 DATABASE_FIXTURES = {
@@ -54,6 +60,27 @@ def pytest_configure(config):
         url = worker_redis_url(os.environ["REDIS_URL"], worker)
         os.environ["REDIS_URL"] = url
         settings.CACHES["default"]["LOCATION"] = url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def templates_render_as_in_production(django_test_environment):
+    """Django's test environment instruments every template render so that the
+    test client can keep a copy of each one's context (response.context): one
+    per include, tag and form widget, half the time of a test that posts admin
+    forms. Templates render here as in production, and response.context is the
+    view's own context (TemplateResponse.context_data: every admin page and
+    class-based view), which is what the tests read."""
+
+    def request(client, **request):
+        response = SEND_REQUEST(client, **request)
+        if response.context is None:
+            response.context = getattr(response, "context_data", None)
+        return response
+
+    Template._render = RENDER_AS_IN_PRODUCTION
+    Client.request = request
+    yield
+    Client.request = SEND_REQUEST
 
 
 @pytest.fixture(autouse=True)

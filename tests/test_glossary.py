@@ -210,7 +210,11 @@ def test_saving_a_record_warns_about_the_other_languages_term(admin_client):
         follow=True,
     )
 
-    warnings = [str(message) for message in response.context["messages"]]
+    tree = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    warnings = [
+        "".join(item.itertext())
+        for item in tree.iterfind(".//ul[@class='messagelist']/li")
+    ]
     assert any("ONUDC" in warning and "UNODC" in warning for warning in warnings)
     programme.refresh_from_db()
     assert programme.summary_en == "The ONUDC leads it."

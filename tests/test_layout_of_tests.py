@@ -83,3 +83,15 @@ def test_imports_of_test_modules_are_found(source, package, expected):
 )
 def test_each_parallel_worker_gets_a_redis_database_of_its_own(url, worker, expected):
     assert worker_redis_url(url, worker) == expected
+
+
+def test_templates_render_as_in_production_and_responses_keep_the_views_context(
+    admin_client,
+):
+    from django.template import Template
+
+    # Not Django's instrumented_test_render (tests/conftest.py says why).
+    assert Template._render.__qualname__ == "Template._render"
+    response = admin_client.get("/admin/programmes/programme/")
+    assert response.context is response.context_data
+    assert "cl" in response.context
