@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
@@ -9,7 +10,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from operations.static_export import MANIFEST, SiteExporter
 from programmes.models import Programme
@@ -55,6 +59,40 @@ def mtimes(directory):
 def out(tmp_path):
     """The export folder (tmp_path holds the test's media and static files)."""
     return tmp_path / "site"
+
+
+@pytest.fixture(scope="module")
+def seed_export(module_content, django_db_blocker, tmp_path_factory):
+    """The content exported once for the module (a site is some 270 files):
+    tests that only read an export of the unchanged content read this one;
+    those that change the folder work on a copy (seed_export_in)."""
+    root = tmp_path_factory.mktemp("seed-export")
+    (root / "static").mkdir()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=root / "media",
+            STATIC_ROOT=root / "static",
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {
+                    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                },
+            },
+            PAGE_CACHE_VERSION_FILE=root / "page-cache-version",
+        ),
+    ):
+        cache.clear()
+        export(root / "site")
+    return root / "site"
+
+
+@pytest.fixture
+def seed_export_in(seed_export, out):
+    """`out`, holding a copy of the seed export (files' times included), as
+    the last run left it."""
+    shutil.copytree(seed_export, out)
+    return out
 
 
 # --- An independent reading of the exported files -------------------------------
@@ -218,8 +256,8 @@ def test_with_hashed_static_files_every_link_resolves_too(
     )
 
 
-def test_pages_name_their_language_and_the_public_address(content, out):
-    export(out)
+def test_pages_name_their_language_and_the_public_address(content, seed_export):
+    out = seed_export
     for language, name in (
         ("fr", "fr/programmes/aircop/index.html"),
         ("en", "en/organisations/unodc/index.html"),
@@ -241,8 +279,8 @@ def test_pages_name_their_language_and_the_public_address(content, out):
     assert 'href="/en/"' in root
 
 
-def test_share_cards_are_exported_and_keep_their_fingerprint(content, out):
-    export(out)
+def test_share_cards_are_exported_and_keep_their_fingerprint(content, seed_export):
+    out = seed_export
     for name, card in (
         ("fr/programmes/aircop/index.html", "fr/partage/programme/aircop.png"),
         ("en/index.html", "en/share/home.png"),
@@ -256,8 +294,10 @@ def test_share_cards_are_exported_and_keep_their_fingerprint(content, out):
         assert (out / card).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_feeds_and_json_are_files_with_their_type_and_links_lead_to_them(content, out):
-    export(out)
+def test_feeds_and_json_are_files_with_their_type_and_links_lead_to_them(
+    content, seed_export
+):
+    out = seed_export
     home = (out / "fr/index.html").read_text()
     # A folder's index.html would be served as HTML: the feed is an .atom file.
     assert 'type="application/atom+xml"' in home
@@ -328,16 +368,16 @@ def test_each_answer_goes_to_disk_as_it_is_rendered(content, out, monkeypatch):
 # --- Re-running -----------------------------------------------------------------
 
 
-def test_a_second_run_without_changes_writes_nothing(content, out):
-    export(out)
+def test_a_second_run_without_changes_writes_nothing(content, seed_export_in):
+    out = seed_export_in
     before = mtimes(out)
     output = export(out)
     assert mtimes(out) == before
     assert re.search(r"\(0 written, \d+ unchanged, 0 removed\)", output)
 
 
-def test_an_edit_rewrites_the_pages_that_show_it_only(content, out):
-    export(out)
+def test_an_edit_rewrites_the_pages_that_show_it_only(content, seed_export_in):
+    out = seed_export_in
     before = {name: path.read_bytes() for name, path in files_of(out).items()}
     before_times = mtimes(out)
     aircop = Programme.objects.get(slug_fr="aircop")
@@ -362,8 +402,10 @@ def test_an_edit_rewrites_the_pages_that_show_it_only(content, out):
     assert f"({len(changed)} written," in output
 
 
-def test_an_archived_programme_is_removed_and_other_files_are_kept(content, out):
-    export(out)
+def test_an_archived_programme_is_removed_and_other_files_are_kept(
+    content, seed_export_in
+):
+    out = seed_export_in
     aircop = Programme.objects.get(slug_fr="aircop")
     page = out / "fr/programmes/aircop/index.html"
     assert page.is_file()
@@ -501,9 +543,9 @@ def test_uncollected_static_files_are_refused(content, tmp_path, settings):
 
 
 def test_a_manifest_naming_files_outside_the_folder_removes_nothing_there(
-    content, out, tmp_path
+    content, seed_export_in, tmp_path
 ):
-    export(out)
+    out = seed_export_in
     outside = tmp_path / "outside.txt"
     outside.write_text("not the export's")
     manifest = out / MANIFEST

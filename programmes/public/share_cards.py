@@ -380,7 +380,10 @@ def render_card(card):
             draw.text((margin, top), line, font=font(30), fill=MUTED)
             top += 40
     output = io.BytesIO()
-    image.save(output, format="PNG", optimize=True)
+    # zlib's default level, not optimize=True: a card is drawn on request
+    # (then cached) and 64 of them by every static export; optimize tried
+    # every filter for 5 % fewer bytes (41 KB against 43) at 3.5× the time.
+    image.save(output, format="PNG")
     return output.getvalue()
 
 
