@@ -47,7 +47,7 @@ def test_date_formats_of_each_language(language, date, datetime_):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "1,234,567.5"), ("fr", "1\xa0234\xa0567,5")],
+    [("en", "1,234,567.5"), ("fr", "1\u202f234\u202f567,5")],
 )
 def test_number_formats_of_each_language(language, expected):
     with translation.override(language):
@@ -125,8 +125,8 @@ def test_large_round_amounts_in_words(amount, currency, english, french):
     ("amount", "english", "french"),
     [
         # Words would round it: every digit stays.
-        ("1234567", "EUR 1,234,567", "1\xa0234\xa0567 EUR"),
-        ("950000", "EUR 950,000", "950\xa0000 EUR"),
+        ("1234567", "EUR 1,234,567", "1\u202f234\u202f567 EUR"),
+        ("950000", "EUR 950,000", "950\u202f000 EUR"),
     ],
 )
 def test_other_amounts_keep_every_digit(amount, english, french):
