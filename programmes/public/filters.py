@@ -10,7 +10,8 @@ so it answers 200 with a message and the form to choose again, rather than a
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, CharField, Count, F, Q, When
+from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -24,7 +25,6 @@ from programmes.content.models import (
     Organisation,
     Participation,
     Programme,
-    counted_countries,
 )
 from programmes.content.version import read_version
 from programmes.languages import list_separator, other_language_attributes, sort_key
@@ -95,21 +95,17 @@ def facets(chosen):
     if FACETS.get("version") == version:
         return FACETS, None
     organisations = ranked_organisations(chosen)
-    programmes = list(Programme.objects.published().only("pk", "beneficiary_countries"))
+    codes = named_codes(Programme.objects.published())
     geography = Geography.published()
     FACETS.clear()
     FACETS.update(
         regions={
-            region.pk: region.programme_count
-            for region in geography.with_programme_counts(programmes)
-        },
-        countries=[
-            country.code
-            for country, _count in counted_countries(
-                [c.code for c in programme.beneficiary_countries]
-                for programme in programmes
+            region.pk: sum(
+                geography.benefited(pk, named, region) for pk, named in codes.items()
             )
-        ],
+            for region in geography.regions
+        },
+        countries=sorted(set().union(*codes.values())),
         roles={
             organisation.pk: (organisation.partner_roles, organisation.funder_roles)
             for organisation in organisations
@@ -118,6 +114,15 @@ def facets(chosen):
         version=version,
     )
     return FACETS, organisations
+
+
+def named_codes(programmes):
+    """{pk: the set of country codes it names} for `programmes`, read as the
+    column's text: 2,000 programmes' lists of Country objects cost 100 ms."""
+    rows = programmes.annotate(
+        codes=Cast("beneficiary_countries", CharField())
+    ).values_list("pk", "codes")
+    return {pk: frozenset(filter(None, text.split(","))) for pk, text in rows}
 
 
 @dataclass(frozen=True)
