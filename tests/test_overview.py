@@ -14,7 +14,7 @@ from django.utils import translation
 
 from programmes.models import Participation, Programme
 from programmes.public.maps import zoomed_view_box
-from programmes.public.overview import shade_levels
+from programmes.public.overview import published_overview, shade_levels
 from programmes.public.pagination import OneQueryPaginator
 from programmes.public.timeline import ticks, timeline_rows
 
@@ -212,6 +212,24 @@ def test_the_one_query_paginator_agrees_with_django(db):
         assert (ours.paginator.count, ours.paginator.num_pages) == (5, 2)
     with pytest.raises(EmptyPage):
         OneQueryPaginator(programmes, 2, orphans=1).page(3)
+
+
+def test_the_home_overview_is_made_once_per_content_version_and_language(db):
+    """It reads every published programme and participation: once per version
+    (any change of content is a new one) and language, not per page."""
+    make_programme(beneficiary_countries=["GH"])
+    with translation.override("en"):
+        first = published_overview()
+        with CaptureQueriesContext(connection) as queries:
+            assert published_overview() is first
+    assert len(queries) == 0
+    assert "Ghana" in first.country_items
+    with translation.override("fr"):
+        assert "Ghana" in published_overview().country_items
+        make_programme(beneficiary_countries=["NG"])
+        fresh = published_overview()
+    assert [country.code for country in fresh.map_countries] == ["GH", "NG"]
+    assert "Nigeria</a>: 1 programme" in fresh.country_items
 
 
 def test_the_paginator_annotates_the_pages_rows_only(db):

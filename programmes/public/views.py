@@ -23,7 +23,7 @@ from programmes.languages import sort_key
 
 from .filters import ProgrammeFilters
 from .metadata import SITE_NAME
-from .overview import programme_overview
+from .overview import published_overview
 from .pagination import OneQueryPaginator
 from .search import SiteSearch
 from .share_cards import card_for, render_card
@@ -69,7 +69,7 @@ def home(request):
             # order. The overview counts them all.
             "programmes": programmes[:HOME_PROGRAMME_COUNT],
             "more_programmes": len(programmes) > HOME_PROGRAMME_COUNT,
-            "overview": programme_overview(published),
+            "overview": published_overview(),
         },
     )
 
