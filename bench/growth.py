@@ -121,6 +121,8 @@ def addresses():
             ("/fr/recherche/?q=mayag", f"{search}?q=mayag", False),
             ("/fr/recherche/?q=drogue", f"{search}?q=drogue", False),
             ("/sitemap.xml", "/sitemap.xml", False),
+            # The largest section's first page (a full one at any size).
+            ("/sitemap-programmes.xml", "/sitemap-programmes.xml", False),
             ("/api/v1/programmes.csv", "/api/v1/programmes.csv", False),
             ("translators' dashboard", reverse("admin:translations"), True),
         ]
