@@ -9,7 +9,8 @@ each, it measures without the page cache (bench.uncached_settings), in one
 process through Django's test client: the pages visitors reach whose cost grows
 with the content, the CSV download, the sitemap and the translators'
 dashboard, the median of BENCH_GROWTH_ROUNDS (3) requests after one warm-up,
-(BENCH_GROWTH_COMMAND_ROUNDS, default the same, for the commands)
+(BENCH_GROWTH_COMMAND_ROUNDS, default the same, for the commands;
+BENCH_GROWTH_COMMANDS names some of them, comma-separated)
 with the size of the answer; then `export_translations`, `import_translations`
 of a one-unit change and `export_site`, each in a process of its own, with
 their time and peak memory (maximum resident set size). It prints one table:
@@ -38,6 +39,10 @@ import time
 from pathlib import Path
 
 ROUNDS = int(os.environ.get("BENCH_GROWTH_ROUNDS", "3"))
+# The commands measured (export_site renders every page: minutes at 2,000).
+COMMANDS = os.environ.get(
+    "BENCH_GROWTH_COMMANDS", "export_translations,import_translations,export_site"
+).split(",")
 # A folder keeping the built sites between runs (module docstring).
 KEPT_SITES = os.environ.get("BENCH_GROWTH_SITE", "")
 # In a site's DJANGO_DATA_DIR: how many programmes were added to the seed.
@@ -223,24 +228,26 @@ def one_unit_file(environment, folder):
 
 def measure_commands(folder):
     environment = os.environ.copy()
-    results = {
-        "export_translations (whole site)": command_in_process(
+    results = {}
+    if "export_translations" in COMMANDS:
+        results["export_translations (whole site)"] = command_in_process(
             environment,
             "export_translations",
             "--target=en",
             f"--output={folder / 'all.xlf'}",
         )
-    }
-    path = one_unit_file(environment, folder)
-    results["import_translations (one unit)"] = command_in_process(
-        environment, "import_translations", str(path), "--take-file"
-    )
-    results["export_site"] = command_in_process(
-        environment,
-        "export_site",
-        str(folder / "export"),
-        "--base-url=https://example.org",
-    )
+    if "import_translations" in COMMANDS:
+        path = one_unit_file(environment, folder)
+        results["import_translations (one unit)"] = command_in_process(
+            environment, "import_translations", str(path), "--take-file"
+        )
+    if "export_site" in COMMANDS:
+        results["export_site"] = command_in_process(
+            environment,
+            "export_site",
+            str(folder / "export"),
+            "--base-url=https://example.org",
+        )
     return results
 
 

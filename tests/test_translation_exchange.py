@@ -2228,13 +2228,11 @@ def test_a_translators_whole_path(client, content):
     exported = client.get(
         reverse(EXPORT_URL),
         {"target": "en", "file_format": "xliff", "only_outdated": "on"},
-    )
-    assert set(units(exported.content)) == {summary}
+    ).getvalue()
+    assert set(units(exported)) == {summary}
 
     new_summary = programme.summary_en + " It now covers seaports too."
-    preview = upload(
-        client, translated(exported.content, **{summary: new_summary}), "en.xlf"
-    )
+    preview = upload(client, translated(exported, **{summary: new_summary}), "en.xlf")
     client.post(reverse(APPLY_URL), {"token": apply_token(preview)})
 
     programme.refresh_from_db()
