@@ -9,7 +9,8 @@ each, it measures without the page cache (bench.uncached_settings), in one
 process through Django's test client: the pages visitors reach whose cost grows
 with the content, the CSV download, the sitemap and the translators'
 dashboard, the median of BENCH_GROWTH_ROUNDS (3) requests after one warm-up,
-(BENCH_GROWTH_COMMAND_ROUNDS, default the same, for the commands)
+(BENCH_GROWTH_COMMAND_ROUNDS, default the same, for the commands;
+BENCH_GROWTH_COMMANDS names some of them, comma-separated)
 with the size of the answer; then `export_translations`, `import_translations`
 of a one-unit change and `export_site`, each in a process of its own, with
 their time and peak memory (maximum resident set size). It prints one table:
@@ -18,8 +19,16 @@ pages, the CPU time of a request (which moves less with the machine's load).
 
 Times are wall-clock on whatever else the machine runs: compare the two columns
 of one run, never figures from different days.
+
+Building 2,000 programmes through the models takes minutes. With
+BENCH_GROWTH_SITE=<folder>, the two sites are kept there (`seed/` and
+`grown/`, each a DJANGO_DATA_DIR with its SQLite database) and the next run
+reuses them: it migrates them and adds only the programmes SIZE asks beyond
+those already made (`SIZE=200`, then `SIZE=600` adds 400 on top). A smaller
+SIZE than the kept site's is refused: use another folder.
 """
 
+import contextlib
 import json
 import os
 import statistics
@@ -30,6 +39,14 @@ import time
 from pathlib import Path
 
 ROUNDS = int(os.environ.get("BENCH_GROWTH_ROUNDS", "3"))
+# The commands measured (export_site renders every page: minutes at 2,000).
+COMMANDS = os.environ.get(
+    "BENCH_GROWTH_COMMANDS", "export_translations,import_translations,export_site"
+).split(",")
+# A folder keeping the built sites between runs (module docstring).
+KEPT_SITES = os.environ.get("BENCH_GROWTH_SITE", "")
+# In a site's DJANGO_DATA_DIR: how many programmes were added to the seed.
+BUILT = "bench-growth.json"
 # Commands run whole processes: fewer rounds keep a large run short.
 COMMAND_ROUNDS = int(os.environ.get("BENCH_GROWTH_COMMAND_ROUNDS", str(ROUNDS)))
 
@@ -42,18 +59,36 @@ def setup_django():
 
 
 def build(size):
-    """Migrates and loads the seed, then adds `size` programmes (in this process)."""
+    """Migrates and loads the seed, then adds `size` programmes (in this process).
+
+    A site built before in the same DJANGO_DATA_DIR (BENCH_GROWTH_SITE) is
+    migrated and given only the programmes it lacks."""
+    from django.conf import settings
     from django.core.management import call_command
 
     from bench.content import grow
 
+    built = Path(settings.DATA_DIR) / BUILT
+    added = json.loads(built.read_text())["added"] if built.exists() else None
+    if added is not None and added > size:
+        sys.exit(
+            f"{settings.DATA_DIR} holds {added} added programmes, more than {size}: "
+            "choose another BENCH_GROWTH_SITE."
+        )
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("load_content", verbosity=0)
-    if size:
+    if added is None:
+        call_command("load_content", verbosity=0)
+        added = 0
+    if size > added:
         started = time.perf_counter()
-        grow(size, progress=lambda line: print(line, file=sys.stderr))
-        print(f"   built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        grow(size - added, progress=lambda line: print(line, file=sys.stderr))
+        print(
+            f"   {size - added} programmes added in "
+            f"{time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+    built.write_text(json.dumps({"added": size}))
 
 
 def addresses():
@@ -91,6 +126,8 @@ def addresses():
             ("/fr/recherche/?q=mayag", f"{search}?q=mayag", False),
             ("/fr/recherche/?q=drogue", f"{search}?q=drogue", False),
             ("/sitemap.xml", "/sitemap.xml", False),
+            # The largest section's first page (a full one at any size).
+            ("/sitemap-programmes.xml", "/sitemap-programmes.xml", False),
             ("/api/v1/programmes.csv", "/api/v1/programmes.csv", False),
             ("translators' dashboard", reverse("admin:translations"), True),
         ]
@@ -109,7 +146,9 @@ def measure_pages():
     logging.disable(logging.WARNING)
     # A session that gave no code, as in the tests: the dashboard, not the sign-in.
     settings.ADMIN_REQUIRE_2FA = False
-    staff = get_user_model().objects.create_superuser("bench", "", "bench")
+    # A kept site has it from the last run.
+    staff = get_user_model().objects.filter(username="bench").first()
+    staff = staff or get_user_model().objects.create_superuser("bench", "", "bench")
     anonymous = Client(HTTP_HOST="127.0.0.1")
     signed_in = Client(HTTP_HOST="127.0.0.1")
     signed_in.force_login(staff)
@@ -189,24 +228,26 @@ def one_unit_file(environment, folder):
 
 def measure_commands(folder):
     environment = os.environ.copy()
-    results = {
-        "export_translations (whole site)": command_in_process(
+    results = {}
+    if "export_translations" in COMMANDS:
+        results["export_translations (whole site)"] = command_in_process(
             environment,
             "export_translations",
             "--target=en",
             f"--output={folder / 'all.xlf'}",
         )
-    }
-    path = one_unit_file(environment, folder)
-    results["import_translations (one unit)"] = command_in_process(
-        environment, "import_translations", str(path), "--take-file"
-    )
-    results["export_site"] = command_in_process(
-        environment,
-        "export_site",
-        str(folder / "export"),
-        "--base-url=https://example.org",
-    )
+    if "import_translations" in COMMANDS:
+        path = one_unit_file(environment, folder)
+        results["import_translations (one unit)"] = command_in_process(
+            environment, "import_translations", str(path), "--take-file"
+        )
+    if "export_site" in COMMANDS:
+        results["export_site"] = command_in_process(
+            environment,
+            "export_site",
+            str(folder / "export"),
+            "--base-url=https://example.org",
+        )
     return results
 
 
@@ -215,18 +256,34 @@ def measure_site(size):
     setup_django()
     build(size)
     pages = measure_pages()
-    commands = measure_commands(Path(os.environ["DJANGO_DATA_DIR"]))
+    # The commands' files go in a folder of their own: a kept site stays as built.
+    with tempfile.TemporaryDirectory(prefix="bench-growth-files-") as files:
+        commands = measure_commands(Path(files))
     figures = Path(os.environ["DJANGO_DATA_DIR"]) / "figures.json"
     figures.write_text(json.dumps({"pages": pages, "commands": commands}))
 
 
+@contextlib.contextmanager
+def site_folder(size):
+    """The site's DJANGO_DATA_DIR: kept in BENCH_GROWTH_SITE, else temporary."""
+    if KEPT_SITES:
+        folder = Path(KEPT_SITES) / ("grown" if size else "seed")
+        folder.mkdir(parents=True, exist_ok=True)
+        yield str(folder)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-growth-") as folder:
+            yield folder
+
+
 def site_figures(size):
-    with tempfile.TemporaryDirectory(prefix="bench-growth-") as folder:
+    with site_folder(size) as folder:
         environment = os.environ | {
             "DJANGO_DATA_DIR": folder,
             "DJANGO_SETTINGS_MODULE": "bench.uncached_settings",
         }
+        # Its own SQLite database, and its content version in a file beside it.
         environment.pop("DATABASE_URL", None)
+        environment.pop("REDIS_URL", None)
         print(f"==> Building and measuring a site with {size or 'no'} added programmes")
         subprocess.run(
             [sys.executable, "-m", "bench.growth", "--measure", str(size)],

@@ -1,5 +1,7 @@
 """bench/run.py: reading wrk's reports, the ratios and the targets (no timing here)."""
 
+import io
+
 import pytest
 
 from bench import growth, render, run, servers
@@ -258,6 +260,29 @@ def test_grow_adds_published_programmes_and_organisations_through_the_models():
         language_codes()
     )
     assert Programme.objects.filter(name_fr__contains="Mayagüez").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_kept_site_is_grown_by_what_it_lacks(tmp_path, settings, monkeypatch):
+    """BENCH_GROWTH_SITE: the next run adds only the programmes beyond those
+    the site holds, loads the seed once, and refuses to shrink it."""
+    settings.DATA_DIR = str(tmp_path)
+    commands = []
+    monkeypatch.setattr(
+        "django.core.management.call_command",
+        lambda name, *args, **options: commands.append(name),
+    )
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+
+    growth.build(2)
+    growth.build(5)
+    growth.build(5)
+
+    assert Programme.objects.count() == 5
+    assert commands.count("load_content") == 1
+    assert commands.count("migrate") == 3
+    with pytest.raises(SystemExit, match="holds 5 added programmes, more than 3"):
+        growth.build(3)
 
 
 def test_growth_table_gives_both_sizes_their_ratio_and_the_size(capsys):

@@ -229,6 +229,21 @@ def test_region_url_uses_the_slug_of_the_active_language():
     assert Region.objects.count() == 1
 
 
+def test_a_page_address_reversed_once_follows_the_slug_language_and_prefix():
+    programme = make_programme(slug_fr="avant", slug_en="before")
+    with translation.override("en"):
+        assert programme.get_absolute_url() == "/en/programmes/before/"
+        programme.slug_en = "after"
+        assert programme.get_absolute_url() == "/en/programmes/after/"
+    with translation.override("fr"):
+        assert programme.get_absolute_url() == "/fr/programmes/avant/"
+        set_script_prefix("/site/")
+        try:
+            assert programme.get_absolute_url() == "/site/fr/programmes/avant/"
+        finally:
+            set_script_prefix("/")
+
+
 def test_an_address_given_in_one_language_only_is_not_a_missing_translation():
     programme = make_programme(website_fr="https://www.interpol.int/fr/", website_en="")
 

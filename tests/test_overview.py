@@ -8,11 +8,13 @@ from pathlib import Path
 import html5lib
 import pytest
 from django.core.paginator import EmptyPage, Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from programmes.models import Participation, Programme
 from programmes.public.maps import zoomed_view_box
-from programmes.public.overview import shade_levels
+from programmes.public.overview import published_overview, shade_levels
 from programmes.public.pagination import OneQueryPaginator
 from programmes.public.timeline import ticks, timeline_rows
 
@@ -210,6 +212,43 @@ def test_the_one_query_paginator_agrees_with_django(db):
         assert (ours.paginator.count, ours.paginator.num_pages) == (5, 2)
     with pytest.raises(EmptyPage):
         OneQueryPaginator(programmes, 2, orphans=1).page(3)
+
+
+def test_the_home_overview_is_made_once_per_content_version_and_language(db):
+    """It reads every published programme and participation: once per version
+    (any change of content is a new one) and language, not per page."""
+    make_programme(beneficiary_countries=["GH"])
+    with translation.override("en"):
+        first = published_overview()
+        with CaptureQueriesContext(connection) as queries:
+            assert published_overview() is first
+    assert len(queries) == 0
+    assert "Ghana" in first.country_items
+    with translation.override("fr"):
+        assert "Ghana" in published_overview().country_items
+        make_programme(beneficiary_countries=["NG"])
+        fresh = published_overview()
+    assert [country.code for country in fresh.map_countries] == ["GH", "NG"]
+    assert "Nigeria</a>: 1 programme" in fresh.country_items
+
+
+def test_the_paginator_annotates_the_pages_rows_only(db):
+    """The key figures (three subqueries a programme) are read for the page's
+    rows: the keys and the total are chosen and counted without them."""
+    for _ in range(5):
+        make_programme()
+    programmes = Programme.objects.order_by("-pk")
+    with CaptureQueriesContext(connection) as queries:
+        page = OneQueryPaginator(
+            programmes, 2, page_rows=lambda rows: rows.with_key_figures()
+        ).page(2)
+
+    assert [p.pk for p in page] == [p.pk for p in programmes[2:4]]
+    assert page.paginator.count == 5
+    assert all(hasattr(programme, "figure_period") for programme in page)
+    (query,) = [q for q in queries if "programmes_programme" in q["sql"]]
+    # The subqueries of the key figures appear once: in the page's rows.
+    assert query["sql"].count("programmes_keyfact") == 3
 
 
 def test_the_filters_fold_into_details_open_while_filtering(client, content):

@@ -220,6 +220,41 @@ def staff_client():
     return logged_in(staff_member(EDITORS, "editor"))
 
 
+def test_many_writes_in_one_transaction_make_one_version_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    """A version costs a query over every publishable table and a write: a
+    transaction of many saves (an import, load_content, bench.content.grow)
+    must not make one per row, or its cost grows with the site squared."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(3):
+            make_programme().beneficiary_regions.add(make_region())
+
+    new_versions = [
+        callback
+        for callback in callbacks
+        if isinstance(callback, content_version.NewVersionAfterCommit)
+    ]
+    assert len(new_versions) == 1
+
+
+def test_a_write_makes_a_new_version_when_this_process_next_reads_it(client):
+    programme = make_programme(acronym="BEFORE")
+    url = public_url(programme, "en")
+    assert b"BEFORE" in client.get(url).content
+    version = content_version.read_version()
+    assert content_version.read_version() == version
+
+    with CaptureQueriesContext(connection) as queries:
+        programme.acronym = "AFTER"
+        programme.save()
+    # The save itself asks nothing about scheduled publications...
+    assert not [q for q in queries if " UNION " in q["sql"]]
+    # ...the next read makes the new version, within the same transaction.
+    assert content_version.read_version() != version
+    assert b"AFTER" in client.get(url).content
+
+
 def test_staff_never_fill_the_cache(client):
     programme = make_programme()
     url = public_url(programme, "en")
@@ -464,6 +499,7 @@ def test_a_change_redis_missed_is_recorded_at_the_next_request(
     redis_url,
     monkeypatch,
     caplog,
+    django_capture_on_commit_callbacks,
 ):
     settings.CACHES = {
         "default": {
@@ -472,7 +508,8 @@ def test_a_change_redis_missed_is_recorded_at_the_next_request(
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
         }
     }
-    programme = make_programme(acronym="BEFORE")
+    with django_capture_on_commit_callbacks(execute=True):
+        programme = make_programme(acronym="BEFORE")
     url = public_url(programme, "en")
     assert b"BEFORE" in client.get(url).content
     client_class = type(caches["default"].client)
@@ -482,8 +519,10 @@ def test_a_change_redis_missed_is_recorded_at_the_next_request(
         raise ConnectionInterrupted(connection=None)
 
     monkeypatch.setattr(client_class, "set", redis_is_down)
-    programme.acronym = "AFTER"
-    programme.save()
+    # Committed: the new version for every process is made then.
+    with django_capture_on_commit_callbacks(execute=True):
+        programme.acronym = "AFTER"
+        programme.save()
     assert content_version.pending_file().exists()
     assert "could not record a content change" in caplog.text
 

@@ -58,6 +58,7 @@ FORMATS = ["xliff", "xliff2", "po"]
 EXPORT_URL = "admin:translations_export"
 IMPORT_URL = "admin:translations_import"
 APPLY_URL = "admin:translations_apply_import"
+PO_DATES = re.compile(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*"')
 
 
 # --- Helpers --------------------------------------------------------------------------
@@ -1636,8 +1637,9 @@ def test_the_export_downloads_a_file(client, programme):
         r'\d{4}-\d\d-\d\d\.xlf"',
         response["Content-Disposition"],
     )
-    assert set(units(response.content)) == {unit_id(programme, "summary")}
-    notes = units(response.content)[unit_id(programme, "summary")].getnotes()
+    exported = units(response.getvalue())
+    assert set(exported) == {unit_id(programme, "summary")}
+    notes = exported[unit_id(programme, "summary")].getnotes()
     # Absolute addresses from the request.
     assert "Edit in the admin: http://testserver/admin/" in notes
 
@@ -1650,7 +1652,42 @@ def test_the_export_downloads_po(client, programme):
     assert response["Content-Type"] == "text/x-gettext-translation"
     assert '.po"' in response["Content-Disposition"]
     assert "-fr-all-" in response["Content-Disposition"]
-    assert unit_id(programme, "name") in units(response.content, "po")
+    assert unit_id(programme, "name") in units(response.getvalue(), "po")
+
+
+@pytest.mark.parametrize(
+    ("file_format", "options"),
+    [("xliff", []), ("xliff2", ["--xliff-version=2.0"]), ("po", ["--format=po"])],
+)
+def test_the_download_streams_the_commands_file(client, tmp_path, file_format, options):
+    """The admin's download is the file the command writes, byte for byte,
+    streamed from disk rather than held in memory."""
+    exchanger(client)
+    make_programme(summary_fr="Un résumé.", summary_en="")
+    path = tmp_path / "all"
+    call_command(
+        "export_translations",
+        "--target=en",
+        *options,
+        "--base-url=http://testserver",
+        f"--output={path}",
+        stdout=StringIO(),
+    )
+
+    response = client.get(
+        reverse(EXPORT_URL), {"target": "en", "file_format": file_format}
+    )
+
+    assert response.status_code == 200
+    assert response.streaming
+    data = response.getvalue()
+    assert int(response["Content-Length"]) == len(data)
+    # A PO header dates the file: the command's and the download's may differ
+    # by a minute.
+    expected = path.read_bytes()
+    if file_format == "po":
+        data, expected = (PO_DATES.sub(b"", file) for file in (data, expected))
+    assert data == expected
 
 
 def test_nothing_to_export_says_so_instead_of_an_empty_file(client, programme):
@@ -1715,7 +1752,7 @@ def test_the_list_action_exports_the_selected_records(client, model):
         },
     )
     assert exported.status_code == 200
-    exported_records = {unit.split(".")[1] for unit in units(exported.content)}
+    exported_records = {unit.split(".")[1] for unit in units(exported.getvalue())}
     assert exported_records == {str(chosen.pk), str(also_chosen.pk)}
     assert str(other.pk) not in exported_records
 
@@ -2191,13 +2228,11 @@ def test_a_translators_whole_path(client, content):
     exported = client.get(
         reverse(EXPORT_URL),
         {"target": "en", "file_format": "xliff", "only_outdated": "on"},
-    )
-    assert set(units(exported.content)) == {summary}
+    ).getvalue()
+    assert set(units(exported)) == {summary}
 
     new_summary = programme.summary_en + " It now covers seaports too."
-    preview = upload(
-        client, translated(exported.content, **{summary: new_summary}), "en.xlf"
-    )
+    preview = upload(client, translated(exported, **{summary: new_summary}), "en.xlf")
     client.post(reverse(APPLY_URL), {"token": apply_token(preview)})
 
     programme.refresh_from_db()

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,17 @@ def with_slug(queryset, slug, language):
     return queryset.filter(
         Q(**{own: slug}) | Q(**{f"{own}__isnull": True, default: slug})
     ).order_by(models.F(own).asc(nulls_last=True))
+
+
+def page_address(obj, view_name):
+    """The address of `obj`'s page (`view_name`, its slug), reversed once per
+    language and slug for each object: a list shows a programme's address in
+    its card, its figures' source links and the comparison table."""
+    key = (view_name, get_language(), obj.slug, get_script_prefix(), get_urlconf())
+    addresses = obj.__dict__.setdefault("_page_addresses", {})
+    if key not in addresses:
+        addresses[key] = reverse(view_name, kwargs={"slug": key[2]})
+    return addresses[key]
 
 
 def require_in_one_language(instance, field_name, message):

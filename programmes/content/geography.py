@@ -29,7 +29,7 @@ it), so they agree; tests/test_consistency.py checks that they do.
 import copy
 
 from django.apps import apps
-from django.db.models import F, Q
+from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField
 
 from programmes.countries import naming_country
 
@@ -37,6 +37,23 @@ from .version import read_version
 
 # The published regions as last read, and the content version they belong to.
 LOADED = {}
+
+
+class JoinedIds(Aggregate):
+    """The ids of a group as text, "3,17": SQLite's GROUP_CONCAT, PostgreSQL's
+    STRING_AGG."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
 
 
 def member_codes(region):
@@ -47,15 +64,13 @@ class Geography:
     """The published regions, how they nest, and who benefits where."""
 
     def __init__(self, rows):
-        """`rows`: regions, each annotated `naming_programme` (the pk of a
-        programme naming it, or None) and repeated for each such programme."""
-        regions, self.named = {}, {}
-        for row in rows:
-            regions.setdefault(row.pk, row)
-            naming = getattr(row, "naming_programme", None)
-            if naming is not None:
-                self.named.setdefault(naming, set()).add(row.pk)
-        self.regions = list(regions.values())
+        """`rows`: regions, each annotated `naming_programmes`, the pks of the
+        programmes naming it as text ("3,17"; None for none)."""
+        self.regions, self.named = list(rows), {}
+        for region in self.regions:
+            for pk in (getattr(region, "naming_programmes", None) or "").split(","):
+                if pk:
+                    self.named.setdefault(int(pk), set()).add(region.pk)
         self.members = {region.pk: member_codes(region) for region in self.regions}
         # {region pk: pks of the region and those it lies within or holds},
         # worked out once per region: pages ask for every pair.
@@ -75,14 +90,23 @@ class Geography:
         if LOADED.get("version") != version:
             # By name: models.py builds on this module, not the other way round.
             region_model = apps.get_model("programmes", "Region")
+            naming = region_model.programmes.through.objects.filter(
+                region=OuterRef("pk")
+            )
             loaded = cls(
                 region_model.objects.published().annotate(
-                    naming_programme=F("programmes__id")
+                    naming_programmes=Subquery(
+                        naming.order_by()
+                        .values("region")
+                        .annotate(pks=JoinedIds("programme_id"))
+                        .values("pks")
+                    )
                 )
             )
-            # A row per region and naming programme is read; only the distinct
-            # regions are copied for each caller (a programme's benefited_regions
-            # asks for a Geography: 2,000 rows copied each time cost 0.7 s a page).
+            # Each caller gets copies of the regions only (a programme's
+            # benefited_regions asks for a Geography). A row per region and
+            # naming programme, each a Region parsing its countries, cost
+            # 0.15 s at 2,000 programmes; their pks joined in one text, 2 ms.
             LOADED["loaded"], LOADED["version"] = loaded, version
         loaded = LOADED["loaded"]
         geography = cls.__new__(cls)

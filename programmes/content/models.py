@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from .bases import (
     PublishableQuerySet,
     Timestamped,
     TranslatableModel,
+    page_address,
     per_language_unique,
     published_q,
     require_in_one_language,
@@ -79,7 +79,7 @@ class Region(Publishable, Timestamped, TranslatableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("programmes:region_detail", kwargs={"slug": self.slug})
+        return page_address(self, "programmes:region_detail")
 
 
 class OrganisationKind(models.TextChoices):
@@ -136,7 +136,7 @@ class Organisation(Publishable, Illustrated, Timestamped, TranslatableModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("programmes:organisation_detail", kwargs={"slug": self.slug})
+        return page_address(self, "programmes:organisation_detail")
 
     def clean(self):
         super().clean()
@@ -353,7 +353,7 @@ class Programme(Publishable, Illustrated, Timestamped, TranslatableModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("programmes:programme_detail", kwargs={"slug": self.slug})
+        return page_address(self, "programmes:programme_detail")
 
     @property
     def title(self):

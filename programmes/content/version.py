@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import secrets
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -92,7 +93,15 @@ def cache_is_shared():
     return not isinstance(caches["default"], LocMemCache)
 
 
+# Set by a write of this process that no version has followed yet (content_changed).
+unversioned_change = threading.Event()
+
+
 def read_version():
+    if unversioned_change.is_set():
+        # This process changed content (its transaction may be open): what it
+        # renders from now on belongs to a new version.
+        return bump_content_version()
     if cache_is_shared():
         token = cache.get(VERSION_KEY)
         if token is None:
@@ -116,6 +125,8 @@ def bump_content_version(**kwargs):
     Call it after writing public content without a model signal (for example
     with queryset.update()).
     """
+    # Cleared first: a write made while this one is made needs another.
+    unversioned_change.clear()
     token = new_token()
     if cache_is_shared():
         try:
@@ -154,13 +165,39 @@ def write_atomically(path, token):
 
 
 def content_changed(sender, using=None, action=None, **kwargs):
+    """A write: a new version for this process's next read, and one for every
+    process after the commit.
+
+    Bounded work per write, whatever the size of the site or of the
+    transaction: a new version costs a query over every publishable table
+    (next_publication) and a file or Redis write, so a save that writes ten
+    rows (its translation states, search entries, history...) and an import
+    or `load_content` writing thousands in one transaction make one version
+    when this process next reads it (read_version), and one after the commit
+    (a request may have rendered the uncommitted state's predecessor under
+    the first meanwhile), not one per row.
+    """
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: only once the links have changed.
-    # Now, so that the same process and its transaction see the change at
-    # once; and after the commit, since a request may have rendered the
-    # uncommitted state's predecessor under the first new version meanwhile.
-    bump_content_version()
-    transaction.on_commit(bump_content_version, using=using)
+    unversioned_change.set()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(
+        isinstance(callback, NewVersionAfterCommit) and not callback.done
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return  # Already due after this transaction's commit.
+    transaction.on_commit(NewVersionAfterCommit(), using=using)
+
+
+class NewVersionAfterCommit:
+    """A transaction's one new version after its commit (content_changed)."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        bump_content_version()
 
 
 def watch(app_config):

@@ -10,11 +10,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.translation import ngettext, npgettext
+from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.translation import get_language, ngettext, npgettext
 from django_countries.fields import Country
 
 from programmes.content.bases import published_q
-from programmes.content.models import Participation
+from programmes.content.models import Participation, Programme
+from programmes.content.version import read_version
 from programmes.languages import sort_key
 
 # The map's shades, light to dark (site.css, section 20: .world-map__level-N).
@@ -58,6 +61,45 @@ class Overview:
     @property
     def map_countries(self):
         return [country for country, _count in self.countries]
+
+    @cached_property
+    def country_items(self):
+        """The map as a list: an <li> per country, its page and its number of
+        programmes (up to some 250: made once per Overview, not per page)."""
+        return format_html_join(
+            "",
+            '<li><a href="{}">{}</a>: {}</li>',
+            (
+                (
+                    reverse(
+                        "programmes:country_detail",
+                        kwargs={"code": country.code.lower()},
+                    ),
+                    country.name,
+                    ngettext("%(counter)s programme", "%(counter)s programmes", count)
+                    % {"counter": count},
+                )
+                for country, count in self.countries
+            ),
+        )
+
+
+# The home page's Overview by language, for the content version it was made
+# in: it reads every published programme and participation.
+OVERVIEWS = {}
+
+
+def published_overview():
+    """The Overview of the published programmes: made once per content version
+    and language (programmes/content/version.py: any change of content makes a
+    new version), so that the home page's work does not grow with the site."""
+    version, language = read_version(), get_language()
+    if OVERVIEWS.get("version") != version:
+        OVERVIEWS.clear()
+        OVERVIEWS["version"] = version
+    if language not in OVERVIEWS:
+        OVERVIEWS[language] = programme_overview(Programme.objects.published())
+    return OVERVIEWS[language]
 
 
 def shade_levels(counts):

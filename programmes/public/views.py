@@ -23,7 +23,7 @@ from programmes.languages import sort_key
 
 from .filters import ProgrammeFilters
 from .metadata import SITE_NAME
-from .overview import programme_overview
+from .overview import published_overview
 from .pagination import OneQueryPaginator
 from .search import SiteSearch
 from .share_cards import card_for, render_card
@@ -69,22 +69,30 @@ def home(request):
             # order. The overview counts them all.
             "programmes": programmes[:HOME_PROGRAMME_COUNT],
             "more_programmes": len(programmes) > HOME_PROGRAMME_COUNT,
-            "overview": programme_overview(published),
+            "overview": published_overview(),
         },
     )
 
 
 class ProgrammeListView(ListView):
     paginate_by = 20
-    paginator_class = OneQueryPaginator
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.filters = ProgrammeFilters(request.GET)
 
     def get_queryset(self):
-        # Each programme's period and budget (key facts) in the same query.
-        return self.filters.apply(Programme.objects.published().with_key_figures())
+        return self.filters.apply(Programme.objects.published())
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page's programmes get their period and budget (key facts) in
+        # the same query; choosing and counting them reads none.
+        return OneQueryPaginator(
+            queryset,
+            per_page,
+            page_rows=lambda rows: rows.with_key_figures(),
+            **kwargs,
+        )
 
     def get_context_data(self, **kwargs):
         # alternate_query: the switcher and hreflang links keep the filters,

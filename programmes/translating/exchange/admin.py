@@ -21,6 +21,7 @@ address, for users with the exchange_translations permission:
 
 import base64
 import secrets
+import tempfile
 import zlib
 from urllib.parse import urlencode
 
@@ -30,12 +31,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +233,9 @@ def export_view(request, admin_site):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         chosen = models_by_name().get(data["model"])
+        # Written into a temporary file, as the command writes into --output,
+        # then streamed from it: memory holds a chunk, whatever the site's size.
+        file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
         export = export_translations(
             data["target"],
             data["file_format"],
@@ -240,19 +243,23 @@ def export_view(request, admin_site):
             models_=[chosen] if chosen else None,
             ids=data["ids"] or None,
             base_url=request.build_absolute_uri("/"),
+            output=file,
         )
         if export.units:
-            response = HttpResponse(export.data, content_type=export.content_type)
-            file_name = export_file_name(
-                data["target"],
-                data["file_format"],
-                data["only_outdated"],
-                data["model"],
+            file.seek(0)
+            # FileResponse closes the file (deleting it) once sent.
+            return FileResponse(
+                file,
+                as_attachment=True,
+                filename=export_file_name(
+                    data["target"],
+                    data["file_format"],
+                    data["only_outdated"],
+                    data["model"],
+                ),
+                content_type=export.content_type,
             )
-            response["Content-Disposition"] = content_disposition_header(
-                True, file_name
-            )
-            return response
+        file.close()
         # An empty file would only puzzle the translator.
         messages.info(
             request,
