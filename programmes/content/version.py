@@ -181,9 +181,11 @@ def content_changed(sender, using=None, action=None, **kwargs):
         return  # m2m_changed: only once the links have changed.
     unversioned_change.set()
     connection = transaction.get_connection(using)
+    # run_on_commit: Django's list of (savepoint ids, callback, robust); read
+    # by position, whatever else a later Django adds to each entry.
     if connection.in_atomic_block and any(
-        isinstance(callback, NewVersionAfterCommit) and not callback.done
-        for _savepoints, callback, _robust in connection.run_on_commit
+        isinstance(entry[1], NewVersionAfterCommit) and not entry[1].done
+        for entry in connection.run_on_commit
     ):
         return  # Already due after this transaction's commit.
     transaction.on_commit(NewVersionAfterCommit(), using=using)
