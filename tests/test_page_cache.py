@@ -712,3 +712,19 @@ def test_an_unprefixed_address_is_a_hit_in_the_language_asked(client, language):
         language
     )
     assert page_cache.language_of(RequestFactory().get(f"/{language}/")) == language
+
+
+def test_per_version_answers_once_per_content_version_and_arguments(db):
+    from programmes.content.version import bump_content_version, per_version
+
+    calls = []
+
+    @per_version
+    def answer(language):
+        calls.append(language)
+        return f"{language}-{len(calls)}"
+
+    assert [answer("fr"), answer("fr"), answer("en")] == ["fr-1", "fr-1", "en-2"]
+    bump_content_version()  # any change of content
+    assert answer("fr") == "fr-3"
+    assert calls == ["fr", "en", "fr"]

@@ -119,6 +119,24 @@ def read_version():
         return bump_content_version()
 
 
+def per_version(function):
+    """`function(*arguments)` computed once per content version and arguments
+    in this process: for answers that read the whole site (any change of
+    content makes a new version, which drops the last version's answers)."""
+    answers = {}
+
+    def answer(*arguments):
+        version = read_version()
+        if answers.get("version") != version:
+            answers.clear()
+            answers["version"] = version
+        if arguments not in answers:
+            answers[arguments] = function(*arguments)
+        return answers[arguments]
+
+    return answer
+
+
 def bump_content_version(**kwargs):
     """Makes every cached page stale; returns the new version.
 

@@ -17,7 +17,7 @@ from django_countries.fields import Country
 
 from programmes.content.bases import published_q
 from programmes.content.models import Participation, Programme
-from programmes.content.version import read_version
+from programmes.content.version import per_version
 from programmes.languages import sort_key
 
 # The map's shades, light to dark (site.css, section 20: .world-map__level-N).
@@ -84,22 +84,16 @@ class Overview:
         )
 
 
-# The home page's Overview by language, for the content version it was made
-# in: it reads every published programme and participation.
-OVERVIEWS = {}
-
-
 def published_overview():
     """The Overview of the published programmes: made once per content version
-    and language (programmes/content/version.py: any change of content makes a
-    new version), so that the home page's work does not grow with the site."""
-    version, language = read_version(), get_language()
-    if OVERVIEWS.get("version") != version:
-        OVERVIEWS.clear()
-        OVERVIEWS["version"] = version
-    if language not in OVERVIEWS:
-        OVERVIEWS[language] = programme_overview(Programme.objects.published())
-    return OVERVIEWS[language]
+    and language (it reads every published programme and participation), so
+    that the home page's work does not grow with the site."""
+    return overview_in(get_language())
+
+
+@per_version
+def overview_in(language):
+    return programme_overview(Programme.objects.published())
 
 
 def shade_levels(counts):

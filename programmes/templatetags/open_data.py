@@ -5,14 +5,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from programmes.api.responses import data_stamp
-from programmes.content.version import read_version
+from programmes.content.version import per_version
 
 register = template.Library()
-
-# When the data last changed, for the content version it was read in: every
-# change of content makes a new version (programmes/content/version.py), and
-# data_stamp() reads every table of the site.
-UPDATED = {}
 
 # The `kind` a list page passes, and the API's name for one item of it.
 KINDS = {
@@ -23,12 +18,11 @@ KINDS = {
 }
 
 
+@per_version
 def data_updated():
-    """When the public data last changed: one query per content version."""
-    version = read_version()
-    if UPDATED.get("version") != version:
-        UPDATED.update(updated=data_stamp().last_modified, version=version)
-    return UPDATED["updated"]
+    """When the public data last changed: data_stamp() reads every table of
+    the site, once per content version."""
+    return data_stamp().last_modified
 
 
 @register.simple_tag
